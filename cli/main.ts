@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { ValidationError, WalkoutError } from '../core/errors.ts';
+import { registerStoreCommands } from './store-commands.ts';
+
+/** Each area registers its own subcommands; this file only wires them and maps errors to exit codes. */
+export function buildProgram(): Command {
+  const program = new Command('walkout')
+    .description('Walkout checkout-free store: simulator, edge fusion, cloud settlement')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerStoreCommands(program);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 invalid input (bad config, bad arguments, corrupt file). */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof ValidationError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`error: ${err instanceof WalkoutError ? err.message : (err as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { WalkoutError } from '../errors.ts';
+import { type InputTopic, InputTopicSchemas, type TopicMap } from '../messages.ts';
+import { type Truth, Truth as TruthSchema } from '../receipt.ts';
+import { formatIssues } from '../validate.ts';
+import { EndLine, MessageLine, RecordingHeader } from './schema.ts';
+
+/** A corrupt or truncated recording; entries before `line` were delivered. */
+export class CorruptRecordingError extends WalkoutError {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${path}: line ${line} (byte ${offset}): ${reason}`);
+  }
+}
+
+export type RecordingEntry =
+  | { kind: 'message'; line: number; at: number; topic: InputTopic; msg: TopicMap[InputTopic] }
+  | { kind: 'truth'; line: number; truth: Truth };
+
+export interface Recording {
+  header: RecordingHeader;
+  /** Streams entries in file order; throws CorruptRecordingError at the first bad line. */
+  entries(): AsyncGenerator<RecordingEntry>;
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+interface Line {
+  text: string;
+  no: number;
+  offset: number;
+}
+
+async function* lines(path: string): AsyncGenerator<Line> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input: Readable = (await isGzip(path)) ? file.pipe(createGunzip()) : file;
+  // Surface gunzip errors through the readline iterator instead of as unhandled stream errors.
+  file.on('error', (e) => input.destroy(e));
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let no = 0;
+  let offset = 0;
+  for await (const text of rl) {
+    no++;
+    yield { text, no, offset };
+    offset += Buffer.byteLength(text) + 1;
+  }
+}
+
+function parseJson(path: string, l: Line): unknown {
+  try {
+    return JSON.parse(l.text);
+  } catch (e) {
+    throw new CorruptRecordingError(path, l.no, l.offset, `not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Opens a recording (plain or gzip NDJSON) and validates its header. */
+export async function openRecording(path: string): Promise<Recording> {
+  const it = lines(path);
+  let first: IteratorResult<Line>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    throw new CorruptRecordingError(path, 1, 0, (e as Error).message);
+  }
+  if (first.done) throw new CorruptRecordingError(path, 1, 0, 'empty file');
+  const parsed = RecordingHeader.safeParse(parseJson(path, first.value));
+  if (!parsed.success)
+    throw new CorruptRecordingError(path, 1, 0, `bad header: ${formatIssues(parsed.error).join('; ')}`);
+  const header = parsed.data;
+  let used = false;
+
+  async function* entries(): AsyncGenerator<RecordingEntry> {
+    if (used) throw new WalkoutError('recording entries can be iterated only once');
+    used = true;
+    let last: Line = first.value as Line;
+    let ended = false;
+    try {
+      for await (const l of it) {
+        last = l;
+        if (ended) throw new CorruptRecordingError(path, l.no, l.offset, 'data after the end marker');
+        if (l.text === '') continue;
+        const doc = parseJson(path, l) as Record<string, unknown>;
+        if (doc !== null && typeof doc === 'object' && 'topic' in doc) {
+          const m = MessageLine.safeParse(doc);
+          if (!m.success)
+            throw new CorruptRecordingError(path, l.no, l.offset, formatIssues(m.error).join('; '));
+          const msg = InputTopicSchemas[m.data.topic].safeParse(m.data.msg);
+          if (!msg.success)
+            throw new CorruptRecordingError(
+              path,
+              l.no,
+              l.offset,
+              formatIssues(msg.error)
+                .map((s) => `msg.${s}`)
+                .join('; '),
+            );
+          yield { kind: 'message', line: l.no, at: m.data.at, topic: m.data.topic, msg: msg.data };
+        } else if (doc !== null && typeof doc === 'object' && 'truth' in doc) {
+          const t = TruthSchema.safeParse(doc);
+          if (!t.success)
+            throw new CorruptRecordingError(path, l.no, l.offset, formatIssues(t.error).join('; '));
+          yield { kind: 'truth', line: l.no, truth: t.data };
+        } else if (doc !== null && typeof doc === 'object' && 'end' in doc) {
+          const e = EndLine.safeParse(doc);
+          if (!e.success)
+            throw new CorruptRecordingError(path, l.no, l.offset, formatIssues(e.error).join('; '));
+          ended = true;
+        } else {
+          throw new CorruptRecordingError(
+            path,
+            l.no,
+            l.offset,
+            'line is neither a message, a truth nor the end marker',
+          );
+        }
+      }
+    } catch (e) {
+      if (e instanceof CorruptRecordingError) throw e;
+      throw new CorruptRecordingError(
+        path,
+        last.no + 1,
+        last.offset + Buffer.byteLength(last.text) + 1,
+        (e as Error).message,
+      );
+    }
+    if (!ended)
+      throw new CorruptRecordingError(
+        path,
+        last.no + 1,
+        last.offset + Buffer.byteLength(last.text) + 1,
+        'truncated: no end marker',
+      );
+  }
+
+  return { header, entries };
+}
