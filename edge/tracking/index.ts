@@ -1,0 +1,54 @@
+import type { Candidate, CameraPoses, DeviceStatus, GatePassage, GateScan, TracksUpdate } from '../../core/messages.ts';
+import type { PlateInfo } from '../../core/store/store-model.ts';
+
+/**
+ * Shopper tracking and association ("who"): turns gate events and per-camera 2D poses into sessions
+ * with 3D tracks, and attributes shelf events to sessions. The fusion engine ("what") drives it.
+ * All methods are synchronous and driven by message timestamps, so replays are deterministic.
+ */
+
+export interface SessionInfo {
+  sessionId: string;
+  token: string;
+  enteredAt: number;
+  /** Tracks currently bound to the session (a group has several). */
+  members: number;
+}
+
+/** Callbacks the tracker fires as sessions start and end. */
+export interface SessionListener {
+  opened(s: SessionInfo): void;
+  /** The session's last member crossed the exit. */
+  exited(s: SessionInfo & { exitedAt: number }): void;
+}
+
+export interface AssociationRequest {
+  /** Plates whose weight changed (1-3 adjacent). */
+  plates: PlateInfo[];
+  /** Event window: from the first disturbance to the settled state. */
+  t0: number;
+  t1: number;
+}
+
+export interface AssociationResult {
+  /** Open sessions that may have caused the event, best first, probabilities summing to 1. */
+  candidates: Candidate[];
+  /** Set when attribution is not trustworthy (cameras down, nobody near, ...): the event goes to review. */
+  uncertain?: string;
+}
+
+export interface Tracker {
+  onGateScan(m: GateScan): void;
+  onGatePassage(m: GatePassage): void;
+  onPoses(m: CameraPoses): void;
+  onDeviceStatus(m: DeviceStatus): void;
+  /** Moves the tracker's clock to `t` (ms); may fire `exited` for sessions whose last track left. */
+  advance(t: number): void;
+  associate(req: AssociationRequest): AssociationResult;
+  openSessions(): SessionInfo[];
+  /** Positions for the dashboard. */
+  snapshot(t: number): TracksUpdate;
+  /** JSON-serialisable state for crash recovery, and its inverse. */
+  exportState(): unknown;
+  importState(state: unknown): void;
+}
