@@ -1,4 +1,11 @@
-import type { Candidate, CameraPoses, DeviceStatus, GatePassage, GateScan, TracksUpdate } from '../../core/messages.ts';
+import type {
+  CameraPoses,
+  Candidate,
+  DeviceStatus,
+  GatePassage,
+  GateScan,
+  TracksUpdate,
+} from '../../core/messages.ts';
 import type { PlateInfo } from '../../core/store/store-model.ts';
 
 /**

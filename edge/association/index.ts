@@ -1,0 +1,105 @@
+import type { Box3 } from '../../core/store/schema.ts';
+import type { AssociationResult } from '../tracking/index.ts';
+import type { SessionRecord } from '../tracking/session-registry.ts';
+import type { Track } from '../tracking/track-manager.ts';
+
+/** Tunables of association; defaults suit ceiling cameras with ~5 cm wrist error. */
+export interface AssociationParams {
+  /** Distance scale (m) turning wrist-to-plate distance into likelihood. */
+  sigma: number;
+  /** Best distance beyond which nobody was really at the shelf. */
+  maxDistance: number;
+  /** Runner-up probability above which the event is ambiguous. */
+  ambiguity: number;
+  /** Look this long before the event start and after its end for hands (ms). */
+  before: number;
+  after: number;
+}
+
+export const DEFAULT_ASSOCIATION: AssociationParams = {
+  sigma: 0.12,
+  maxDistance: 0.45,
+  ambiguity: 0.1,
+  before: 1200,
+  after: 600,
+};
+
+function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const b of boxes) {
+    let s = 0;
+    for (let k = 0; k < dims; k++) {
+      const v = p[k] ?? 0;
+      const d = Math.max((b.min[k] ?? 0) - v, 0, v - (b.max[k] ?? 0));
+      s += d * d;
+    }
+    best = Math.min(best, Math.sqrt(s));
+  }
+  return best;
+}
+
+/** Closest approach of a session's members to the plates during the window, in metres. */
+function sessionDistance(tracks: Track[], boxes: Box3[], t0: number, t1: number): number {
+  let tri = Number.POSITIVE_INFINITY;
+  let single = Number.POSITIVE_INFINITY;
+  let floor = Number.POSITIVE_INFINITY;
+  for (const tr of tracks) {
+    for (const w of tr.wrists) {
+      if (w.t < t0 || w.t > t1) continue;
+      const d = boxDistance(w.p, boxes, 3);
+      if (w.tri) tri = Math.min(tri, d);
+      else single = Math.min(single, d);
+    }
+    for (const [t, x, y] of tr.path) {
+      if (t < t0 || t > t1) continue;
+      // Arm's reach from where the shopper stood.
+      floor = Math.min(floor, Math.max(0, boxDistance([x, y], boxes, 2) - 0.55));
+    }
+  }
+  if (Number.isFinite(tri)) return tri;
+  if (Number.isFinite(single)) return single + 0.08;
+  return floor + 0.2;
+}
+
+/**
+ * Attributes a shelf event to the sessions present. One session present: certain. Otherwise, with
+ * cameras, each session is scored by its members' closest wrist approach to the plates; without
+ * cameras the event is spread evenly and flagged.
+ */
+export function associate(
+  boxes: Box3[],
+  t0: number,
+  t1: number,
+  present: SessionRecord[],
+  tracksOf: (sessionId: string) => Track[],
+  camerasUp: boolean,
+  p: AssociationParams = DEFAULT_ASSOCIATION,
+): AssociationResult {
+  if (present.length === 0) return { candidates: [], uncertain: 'no shopper inside the store' };
+  if (present.length === 1)
+    return { candidates: [{ sessionId: (present[0] as SessionRecord).sessionId, prob: 1 }] };
+  const uniform = (why: string): AssociationResult => ({
+    candidates: present.map((s) => ({ sessionId: s.sessionId, prob: 1 / present.length })),
+    uncertain: why,
+  });
+  if (!camerasUp) return uniform(`${present.length} shoppers inside and cameras unavailable`);
+  const scored = present.map((s) => ({
+    s,
+    d: sessionDistance(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after),
+  }));
+  const best = Math.min(...scored.map((x) => x.d));
+  if (!Number.isFinite(best)) return uniform('no tracked shopper near the shelf');
+  // Likelihoods relative to the best, so far-away shoppers underflow to 0 rather than NaN.
+  const w = scored.map((x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))));
+  const total = w.reduce((a, b) => a + b, 0);
+  const candidates = scored
+    .map((x, i) => ({ sessionId: x.s.sessionId, prob: (w[i] ?? 0) / total, d: x.d }))
+    .sort((a, b) => b.prob - a.prob || a.sessionId.localeCompare(b.sessionId));
+  const result: AssociationResult = {
+    candidates: candidates.map(({ sessionId, prob }) => ({ sessionId, prob })),
+  };
+  if (best > p.maxDistance) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
+  else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
+    result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
+  return result;
+}

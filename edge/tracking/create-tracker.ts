@@ -1,0 +1,274 @@
+import { createLogger } from '../../core/log.ts';
+import type { CameraPoses, DeviceStatus, GatePassage, GateScan, TracksUpdate } from '../../core/messages.ts';
+import type { GateConfig, Rect } from '../../core/store/schema.ts';
+import type { StoreModel } from '../../core/store/store-model.ts';
+import { type AssociationParams, associate, DEFAULT_ASSOCIATION } from '../association/index.ts';
+import type {
+  AssociationRequest,
+  AssociationResult,
+  SessionInfo,
+  SessionListener,
+  Tracker,
+} from './index.ts';
+import { type SessionRecord, SessionRegistry } from './session-registry.ts';
+import { type Track, TrackManager } from './track-manager.ts';
+
+const log = createLogger('edge.tracking');
+
+export interface TrackerOptions {
+  association?: Partial<AssociationParams>;
+}
+
+export interface TrackerCounters {
+  frames: number;
+  detections: number;
+  births: number;
+  reacquired: number;
+  unmatchedDetections: number;
+  unknownCamera: number;
+  unknownGate: number;
+  unscannedPassages: number;
+  exitsWithoutTrack: number;
+  clockBackwards: number;
+}
+
+// A camera with no frame for this long is treated as down.
+const CAMERA_SILENT_MS = 2000;
+
+function segmentDistance(x: number, y: number, line: GateConfig['line']): number {
+  const [[ax, ay], [bx, by]] = line;
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const s = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len2));
+  return Math.hypot(x - (ax + s * dx), y - (ay + s * dy));
+}
+
+function inRect(x: number, y: number, r: Rect, margin: number): boolean {
+  return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
+}
+
+class StoreTracker implements Tracker {
+  private registry = new SessionRegistry();
+  private tracks: TrackManager;
+  private pendingExits: Array<{ t: number; sessionId: string }> = [];
+  private cameraLast: Record<string, number> = {};
+  private cameraDown: Record<string, boolean> = {};
+  private clock = 0;
+  private readonly gates: Map<string, GateConfig>;
+  private readonly entryZones: Rect[];
+  private readonly params: AssociationParams;
+  private c = { unknownGate: 0, exitsWithoutTrack: 0, clockBackwards: 0 };
+
+  constructor(
+    private readonly store: StoreModel,
+    private readonly listener: SessionListener,
+    opts: TrackerOptions,
+  ) {
+    this.tracks = new TrackManager(store);
+    this.gates = new Map(store.config.gates.map((g) => [g.id, g]));
+    this.entryZones = store.config.zones.filter((z) => z.kind === 'entry').map((z) => z.area);
+    this.params = { ...DEFAULT_ASSOCIATION, ...opts.association };
+  }
+
+  onGateScan(m: GateScan): void {
+    const gate = this.gates.get(m.gateId);
+    if (!gate || gate.kind !== 'entry') {
+      this.c.unknownGate++;
+      log.warn({ gateId: m.gateId }, 'scan at unknown or non-entry gate ignored');
+      return;
+    }
+    const before = this.registry.sessions.length;
+    const s = this.registry.open(m.token, m.gateId, m.t);
+    if (this.registry.sessions.length > before) this.listener.opened(this.registry.info(s));
+  }
+
+  onGatePassage(m: GatePassage): void {
+    const gate = this.gates.get(m.gateId);
+    if (!gate) {
+      this.c.unknownGate++;
+      return;
+    }
+    if (m.direction === 'in') {
+      if (gate.kind === 'entry') this.registry.passageIn(m.gateId, m.t);
+      return;
+    }
+    if (gate.kind !== 'exit') return;
+    const s = this.exitingSession(gate, m.t);
+    if (!s) return;
+    if (this.registry.memberExited(s, m.t)) {
+      for (const tr of this.tracks.tracks) if (tr.sessionId === s.sessionId) tr.exited = true;
+      this.pendingExits.push({ t: m.t, sessionId: s.sessionId });
+    }
+  }
+
+  /** Who walked out: the bound track closest to the exit line, else the only (or longest-present) session. */
+  private exitingSession(gate: GateConfig, t: number): SessionRecord | undefined {
+    const active = this.registry.active();
+    if (active.length === 0) return undefined;
+    let best: Track | undefined;
+    let bestD = 2.5;
+    if (this.camerasUp(t)) {
+      for (const tr of this.tracks.tracks) {
+        if (tr.exited || tr.sessionId === null || t - tr.lastT > 5000) continue;
+        const d = segmentDistance(tr.x, tr.y, gate.line);
+        if (d < bestD) {
+          best = tr;
+          bestD = d;
+        }
+      }
+    }
+    if (best) {
+      best.exited = true;
+      const s = active.find((x) => x.sessionId === best?.sessionId);
+      if (s) return s;
+    }
+    this.c.exitsWithoutTrack++;
+    return active[0];
+  }
+
+  onPoses(m: CameraPoses): void {
+    if (m.t < this.clock - 10_000) {
+      this.c.clockBackwards++;
+      return;
+    }
+    this.cameraLast[m.cameraId] = Math.max(this.cameraLast[m.cameraId] ?? 0, m.t);
+    this.cameraDown[m.cameraId] = false;
+    this.tracks.onFrame(m, (x, y, t) => this.birthSession(x, y, t));
+  }
+
+  /** An unmatched detection in an entry zone becomes a member of the oldest session still missing tracks. */
+  private birthSession(x: number, y: number, t: number): string | undefined {
+    if (!this.entryZones.some((z) => inRect(x, y, z, 0.7))) return undefined;
+    for (const s of this.registry.active()) {
+      if (t - s.enteredAt > 30_000 || t < s.enteredAt - 3000) continue;
+      const bound = this.tracks.tracks.filter((tr) => tr.sessionId === s.sessionId).length;
+      if (bound < this.registry.members(s)) return s.sessionId;
+    }
+    return undefined;
+  }
+
+  onDeviceStatus(m: DeviceStatus): void {
+    if (m.kind === 'camera') this.cameraDown[m.deviceId] = m.status === 'down';
+  }
+
+  private camerasUp(t: number): boolean {
+    return Object.entries(this.cameraLast).some(
+      ([id, last]) => !this.cameraDown[id] && t - last < CAMERA_SILENT_MS,
+    );
+  }
+
+  advance(t: number): void {
+    if (t < this.clock) {
+      this.c.clockBackwards++;
+      return;
+    }
+    this.clock = t;
+    while (this.pendingExits.length > 0 && (this.pendingExits[0]?.t ?? 0) <= t) {
+      const e = this.pendingExits.shift() as { t: number; sessionId: string };
+      const s = this.registry.sessions.find((x) => x.sessionId === e.sessionId);
+      if (s) this.listener.exited({ ...this.registry.info(s), exitedAt: e.t });
+    }
+    this.tracks.expire(t);
+    this.registry.prune(t, 120_000);
+  }
+
+  associate(req: AssociationRequest): AssociationResult {
+    const present = this.registry.presentDuring(req.t0 - this.params.before, req.t1);
+    return associate(
+      req.plates.map((p) => p.plate.box),
+      req.t0,
+      req.t1,
+      present,
+      (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
+      this.camerasUp(req.t1) || this.camerasUp(req.t0),
+      this.params,
+    );
+  }
+
+  openSessions(): SessionInfo[] {
+    return this.registry.active().map((s) => this.registry.info(s));
+  }
+
+  snapshot(t: number): TracksUpdate {
+    return {
+      t,
+      tracks: this.tracks.tracks
+        .filter((tr) => !tr.exited && t - tr.lastT < CAMERA_SILENT_MS)
+        .map((tr) => ({
+          trackId: tr.id,
+          sessionId: tr.sessionId,
+          position: [Math.round(tr.x * 100) / 100, Math.round(tr.y * 100) / 100] as [number, number],
+          wrists: tr.wrists
+            .filter((w) => t - w.t < 500)
+            .slice(-2)
+            .map((w) => w.p),
+        })),
+    };
+  }
+
+  counters(): TrackerCounters {
+    const k = this.tracks.counters;
+    return {
+      frames: k.frames,
+      detections: k.detections,
+      births: k.births,
+      reacquired: k.reacquired,
+      unmatchedDetections: k.unmatched,
+      unknownCamera: k.unknownCamera,
+      unknownGate: this.c.unknownGate,
+      unscannedPassages: this.registry.unscannedPassages,
+      exitsWithoutTrack: this.c.exitsWithoutTrack,
+      clockBackwards: this.c.clockBackwards,
+    };
+  }
+
+  exportState(): unknown {
+    return {
+      sessions: this.registry.sessions,
+      unscanned: this.registry.unscannedPassages,
+      tracks: this.tracks.tracks,
+      nextId: this.tracks.nextId,
+      pendingExits: this.pendingExits,
+      cameraLast: this.cameraLast,
+      cameraDown: this.cameraDown,
+      clock: this.clock,
+      c: this.c,
+    };
+  }
+
+  importState(state: unknown): void {
+    // The state is our own snapshot from the engine's SQLite store, written by exportState above.
+    const s = state as ReturnType<StoreTracker['exportState']> & {
+      sessions: SessionRecord[];
+      unscanned: number;
+      tracks: Track[];
+      nextId: number;
+      pendingExits: Array<{ t: number; sessionId: string }>;
+      cameraLast: Record<string, number>;
+      cameraDown: Record<string, boolean>;
+      clock: number;
+      c: StoreTracker['c'];
+    };
+    this.registry.sessions = s.sessions;
+    this.registry.unscannedPassages = s.unscanned;
+    this.tracks.tracks = s.tracks;
+    this.tracks.nextId = s.nextId;
+    this.pendingExits = s.pendingExits;
+    this.cameraLast = s.cameraLast;
+    this.cameraDown = s.cameraDown;
+    this.clock = s.clock;
+    this.c = s.c;
+  }
+}
+
+/** The store's tracker: gate sessions + camera tracks + wrist-based association. */
+export function createTracker(
+  store: StoreModel,
+  listener: SessionListener,
+  options: TrackerOptions = {},
+): Tracker & {
+  counters(): TrackerCounters;
+} {
+  return new StoreTracker(store, listener, options);
+}

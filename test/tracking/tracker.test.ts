@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { loadStore } from '../../core/store/load-store.ts';
+import { createTracker } from '../../edge/tracking/create-tracker.ts';
+import type { SessionInfo } from '../../edge/tracking/index.ts';
+import { type Body, framesAt } from './synthetic-poses.ts';
+
+const store = loadStore('demo');
+const T0 = 1_800_000_000_000;
+
+function setup() {
+  const opened: SessionInfo[] = [];
+  const exited: Array<SessionInfo & { exitedAt: number }> = [];
+  const tracker = createTracker(store, { opened: (s) => opened.push(s), exited: (s) => exited.push(s) });
+  let frame = 0;
+  const step = (t: number, bodies: Body[]) => {
+    for (const f of framesAt(store, t, bodies, frame++)) tracker.onPoses(f);
+    tracker.advance(t);
+  };
+  return { tracker, opened, exited, step };
+}
+
+/** Walks a body from a to b over `ms`, 10 frames a second. */
+function walk(
+  step: (t: number, b: Body[]) => void,
+  t: number,
+  a: [number, number],
+  b: [number, number],
+  ms: number,
+  others: (t: number) => Body[] = () => [],
+): number {
+  for (let k = 0; k <= ms / 100; k++) {
+    const f = Math.min(1, (k * 100) / ms);
+    step(t + k * 100, [{ x: a[0] + f * (b[0] - a[0]), y: a[1] + f * (b[1] - a[1]) }, ...others(t + k * 100)]);
+  }
+  return t + ms;
+}
+
+describe('tracker', () => {
+  it('opens a session at the scan, follows the shopper and attributes a pick to them', () => {
+    const { tracker, opened, exited, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 500, direction: 'in' });
+    expect(opened).toHaveLength(1);
+    let t = walk(step, T0, [1.0, 0.6], [1.45, 4.0], 4000);
+    const snap = tracker.snapshot(t);
+    expect(snap.tracks).toHaveLength(1);
+    expect(snap.tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
+    expect(snap.tracks[0]?.position[0]).toBeCloseTo(1.45, 0);
+    expect(snap.tracks[0]?.position[1]).toBeCloseTo(4.0, 0);
+    // Reach into plate g1.s3.p3 (x 2.0-2.5, y 3.8-4.2, z 0.95-1.31).
+    for (let k = 0; k < 10; k++) step(t + k * 100, [{ x: 1.45, y: 4.0, rightWrist: [2.15, 4.0, 1.1] }]);
+    t += 1000;
+    const plate = store.plate('g1.s3.p3');
+    if (!plate) throw new Error('plate');
+    const a = tracker.associate({ plates: [plate], t0: t - 900, t1: t - 100 });
+    expect(a.candidates[0]?.sessionId).toBe(opened[0]?.sessionId);
+    expect(a.candidates[0]?.prob).toBe(1);
+    t = walk(step, t, [1.45, 4.0], [11.0, 1.2], 9000);
+    tracker.onGatePassage({ gateId: 'gate-out', t, direction: 'out' });
+    tracker.advance(t + 10);
+    expect(exited.map((s) => s.sessionId)).toEqual([opened[0]?.sessionId]);
+  });
+
+  it('tells apart two shoppers reaching into neighbouring plates at the same time', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
+    tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+    t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+    expect(opened).toHaveLength(2);
+    expect(tracker.snapshot(t).tracks).toHaveLength(2);
+    // A reaches g1.s2.p1 (y 3.0-3.4), B reaches g1.s2.p5 (y 4.6-5.0) at the same moment.
+    for (let k = 0; k < 10; k++)
+      step(t + k * 100, [
+        { x: 1.4, y: 3.2, rightWrist: [2.2, 3.2, 0.7] },
+        { x: 1.4, y: 4.6, leftWrist: [2.2, 4.8, 0.7] },
+      ]);
+    const pA = store.plate('g1.s2.p1');
+    const pB = store.plate('g1.s2.p5');
+    if (!pA || !pB) throw new Error('plates');
+    const a = tracker.associate({ plates: [pA], t0: t + 100, t1: t + 900 });
+    const b = tracker.associate({ plates: [pB], t0: t + 100, t1: t + 900 });
+    expect(a.candidates[0]?.sessionId).toBe(opened[0]?.sessionId);
+    expect(b.candidates[0]?.sessionId).toBe(opened[1]?.sessionId);
+    expect(a.candidates[0]?.prob).toBeGreaterThan(0.95);
+    expect(b.candidates[0]?.prob).toBeGreaterThan(0.95);
+    expect(a.uncertain).toBeUndefined();
+  });
+
+  it('binds a group that entered on one scan to one session', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_g' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 900, direction: 'in' });
+    const t = walk(step, T0, [0.6, 0.6], [1.2, 6.0], 5000, (tt) => [
+      { x: 1.3, y: 0.6 + ((tt - T0) / 5000) * 3.0 },
+    ]);
+    expect(opened).toHaveLength(1);
+    expect(tracker.openSessions()[0]?.members).toBe(2);
+    const snap = tracker.snapshot(t);
+    expect(snap.tracks).toHaveLength(2);
+    expect(new Set(snap.tracks.map((x) => x.sessionId))).toEqual(new Set([opened[0]?.sessionId]));
+  });
+
+  it('without cameras attributes only what is unambiguous', () => {
+    const { tracker } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    const plate = store.plate('g2.s1.p1');
+    if (!plate) throw new Error('plate');
+    const one = tracker.associate({ plates: [plate], t0: T0 + 5000, t1: T0 + 6000 });
+    expect(one.candidates).toEqual([{ sessionId: expect.any(String), prob: 1 }]);
+    expect(one.uncertain).toBeUndefined();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0 + 7000, token: 'tok_b' });
+    const two = tracker.associate({ plates: [plate], t0: T0 + 9000, t1: T0 + 9500 });
+    expect(two.candidates.map((c) => c.prob)).toEqual([0.5, 0.5]);
+    expect(two.uncertain).toMatch(/cameras unavailable/);
+  });
+
+  it('survives unknown cameras and gates and restores from its exported state', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onPoses({ cameraId: 'nope', frame: 0, t: T0, persons: [] });
+    tracker.onGatePassage({ gateId: 'nope', t: T0, direction: 'in' });
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    const t = walk(step, T0, [1.0, 0.6], [1.4, 3.0], 3000);
+    const copy = createTracker(store, { opened: () => {}, exited: () => {} });
+    copy.importState(JSON.parse(JSON.stringify(tracker.exportState())));
+    expect(copy.snapshot(t)).toEqual(tracker.snapshot(t));
+    expect(copy.openSessions()[0]?.sessionId).toBe(opened[0]?.sessionId);
+    expect(tracker.counters().unknownCamera).toBe(1);
+    expect(tracker.counters().unknownGate).toBe(1);
+  });
+});
