@@ -4,7 +4,11 @@ export type V3 = [number, number, number];
 
 const sub = (a: V3, b: readonly number[]): V3 => [a[0] - (b[0] ?? 0), a[1] - (b[1] ?? 0), a[2] - (b[2] ?? 0)];
 const dot = (a: V3, b: V3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: V3, b: V3): V3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const cross = (a: V3, b: V3): V3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 const norm = (a: V3): V3 => {
   const n = Math.hypot(a[0], a[1], a[2]);
   return [a[0] / n, a[1] / n, a[2] / n];
@@ -58,7 +62,10 @@ export class CameraModel {
     this.centre = [...config.pose.position];
     const forward = norm(sub([...config.pose.lookAt], this.centre));
     const up: V3 = [...config.pose.up];
-    const upPerp = sub(up, forward.map((f) => f * dot(up, forward)));
+    const upPerp = sub(
+      up,
+      forward.map((f) => f * dot(up, forward)),
+    );
     const down = norm([-upPerp[0], -upPerp[1], -upPerp[2]]);
     this.rz = forward;
     this.ry = down;
@@ -139,7 +146,17 @@ export function triangulate(rays: ReadonlyArray<Ray>, weights?: ReadonlyArray<nu
       }
     }
   });
-  const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = a as [number, number, number, number, number, number, number, number, number];
+  const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = a as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const det = a0 * (a4 * a8 - a5 * a7) - a1 * (a3 * a8 - a5 * a6) + a2 * (a3 * a7 - a4 * a6);
   if (Math.abs(det) < 1e-9) return undefined;
   const [b0, b1, b2] = b as [number, number, number];
