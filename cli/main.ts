@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
 import { registerStoreCommands } from './store-commands.ts';
 
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerStoreCommands(program);
+  registerCloudCommands(program);
   return program;
 }
 

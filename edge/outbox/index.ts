@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { createLogger } from '../../core/log.ts';
+import { signedHeaders } from '../../core/signing.ts';
+
+const log = createLogger('edge.outbox');
+
+export interface OutboxOptions {
+  dbPath: string;
+  cloudUrl: string;
+  storeId: string;
+  /** The store's HMAC secret (from env in production). */
+  secret: string;
+  /** First retry delay; doubles per attempt up to maxDelayMs. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  requestTimeoutMs?: number;
+  /** Called with the cloud's answer for each delivered item. */
+  onDelivered?: (item: {
+    key: string;
+    kind: string;
+    status: number;
+    body: unknown;
+    queuedAt: number;
+  }) => void;
+}
+
+interface Row {
+  id: number;
+  key: string;
+  kind: string;
+  method: string;
+  path: string;
+  body: string;
+  attempts: number;
+  queued_at: number;
+}
+
+/**
+ * Durable edge → cloud delivery. Items are written to SQLite before anything is sent, delivered at
+ * least once with exponential backoff (the cloud deduplicates by session id), and survive restarts.
+ * 2xx and definitive 4xx answers (409 duplicate, 422 parked for review) end an item; 5xx, 401 (clock
+ * skew) and network errors are retried.
+ */
+export class Outbox {
+  private readonly db: Database.Database;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: OutboxOptions) {
+    this.db = new Database(o.dbPath);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
+      method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+      queued_at INTEGER NOT NULL, delivered_at INTEGER, status INTEGER, last_error TEXT)`);
+  }
+
+  /** Queues an item; a second enqueue with the same key is ignored (returns false). */
+  enqueue(kind: string, key: string, method: 'POST' | 'PUT', path: string, body: unknown): boolean {
+    const now = Date.now();
+    const r = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO outbox (key, kind, method, path, body, next_at, queued_at) VALUES (?,?,?,?,?,?,?)',
+      )
+      .run(key, kind, method, path, JSON.stringify(body), now, now);
+    this.wake?.();
+    return r.changes === 1;
+  }
+
+  pending(): number {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number }
+    ).n;
+  }
+
+  stats(): { pending: number; delivered: number; attempts: number } {
+    return this.db
+      .prepare(
+        'SELECT SUM(delivered_at IS NULL) AS pending, SUM(delivered_at IS NOT NULL) AS delivered, COALESCE(SUM(attempts),0) AS attempts FROM outbox',
+      )
+      .get() as { pending: number; delivered: number; attempts: number };
+  }
+
+  /** Starts the background deliverer. */
+  start(): void {
+    this.stopped = false;
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const due = this.db
+          .prepare(
+            'SELECT id, key, kind, method, path, body, attempts, queued_at FROM outbox WHERE delivered_at IS NULL AND next_at <= ? ORDER BY id LIMIT 64',
+          )
+          .all(Date.now()) as Row[];
+        if (due.length > 0) {
+          await Promise.all(due.map((r) => this.deliver(r)));
+          continue;
+        }
+        const next = this.db
+          .prepare('SELECT MIN(next_at) AS t FROM outbox WHERE delivered_at IS NULL')
+          .get() as { t: number | null };
+        const wait = next.t === null ? 1000 : Math.max(1, Math.min(1000, next.t - Date.now()));
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, wait);
+        });
+        clearTimeout(this.timer);
+        this.wake = undefined;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async deliver(r: Row): Promise<void> {
+    const headers = {
+      'content-type': 'application/json',
+      ...signedHeaders(this.o.storeId, this.o.secret, r.method, r.path, r.body),
+    };
+    let status = 0;
+    let body: unknown;
+    let error: string | null = null;
+    try {
+      const res = await fetch(`${this.o.cloudUrl}${r.path}`, {
+        method: r.method,
+        headers,
+        body: r.body,
+        signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 10_000),
+      });
+      status = res.status;
+      body = await res.json().catch(() => null);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const final = status >= 200 && status < 500 && status !== 401 && status !== 408 && status !== 429;
+    if (final) {
+      this.db
+        .prepare(
+          'UPDATE outbox SET delivered_at = ?, status = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+        )
+        .run(Date.now(), status, r.id);
+      if (status >= 400) log.warn({ key: r.key, status, body }, 'cloud refused item');
+      this.o.onDelivered?.({ key: r.key, kind: r.kind, status, body, queuedAt: r.queued_at });
+      return;
+    }
+    const delay = Math.min(
+      this.o.maxDelayMs ?? 60_000,
+      (this.o.baseDelayMs ?? 250) * 2 ** Math.min(r.attempts, 20),
+    );
+    this.db
+      .prepare(
+        'UPDATE outbox SET attempts = attempts + 1, next_at = ?, status = ?, last_error = ? WHERE id = ?',
+      )
+      .run(Date.now() + delay, status, error ?? `HTTP ${status}`, r.id);
+  }
+}
+
+/** Path helpers so callers never build cloud URLs by hand. */
+export const cloudPaths = {
+  entry: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/entries`,
+  cart: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/carts`,
+  release: (storeId: string, sessionId: string) =>
+    `/v1/stores/${encodeURIComponent(storeId)}/carts/${encodeURIComponent(sessionId)}/release`,
+  inventory: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/inventory`,
+};
