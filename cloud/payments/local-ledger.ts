@@ -42,7 +42,9 @@ export class LocalLedger implements PaymentProvider {
     return this.once(idem, () => {
       const id = `lcus_${idem.replace(/[^a-zA-Z0-9]/g, '').slice(-16)}`;
       this.db
-        .prepare('INSERT OR IGNORE INTO ledger_customers (id, idem, email, name) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO ledger_customers (id, idem, email, name) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+        )
         .run(id, idem, email, name);
       return id;
     });

@@ -102,12 +102,12 @@ export class SettlementService {
     e: { sessionId: string; token: string; enteredAt: number },
   ): Promise<{ accountId: string; hold: boolean }> {
     const payload = verifyToken(this.opts.tokenSecret, e.token);
-    if (!payload) throw new SettlementError(401, 'token: invalid signature');
+    if (!payload) throw new SettlementError(422, 'token: invalid signature');
     const { a, s, e: exp, n } = payload as { a?: string; s?: string; e?: number; n?: string };
     if (typeof a !== 'string' || typeof n !== 'string' || typeof exp !== 'number')
-      throw new SettlementError(401, 'token: malformed');
+      throw new SettlementError(422, 'token: malformed');
     if (s !== storeId) throw new SettlementError(403, 'token: issued for another store');
-    if (e.enteredAt > exp) throw new SettlementError(401, 'token: expired');
+    if (e.enteredAt > exp) throw new SettlementError(422, 'token: expired');
     const used = this.storage.useNonce(n, e.sessionId);
     if (used === 'replayed') throw new SettlementError(409, 'token: already used for another session');
     const acc = this.storage.account(a);

@@ -128,7 +128,7 @@ export class SqliteCloudStorage implements CloudStorage {
     const cols = Object.values(SETTLEMENT_COLS);
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO settlements (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        `INSERT INTO settlements (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT(session_id) DO NOTHING`,
       )
       .run(...(Object.keys(SETTLEMENT_COLS) as Array<keyof SettlementRow>).map((k) => s[k]));
     return info.changes === 1;

@@ -52,18 +52,29 @@ export class Outbox {
     this.db = new Database(o.dbPath);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
-      method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
-      queued_at INTEGER NOT NULL, delivered_at INTEGER, status INTEGER, last_error TEXT)`);
+      grp TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+      queued_at INTEGER NOT NULL, delivered_at INTEGER, status INTEGER, last_error TEXT);
+      CREATE INDEX IF NOT EXISTS outbox_grp ON outbox(grp, id)`);
   }
 
-  /** Queues an item; a second enqueue with the same key is ignored (returns false). */
-  enqueue(kind: string, key: string, method: 'POST' | 'PUT', path: string, body: unknown): boolean {
+  /**
+   * Queues an item; a second enqueue with the same key is ignored (returns false). Items of one
+   * `group` (a session: its entry, then its cart) are delivered in order; groups run in parallel.
+   */
+  enqueue(
+    kind: string,
+    key: string,
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    group: string = key,
+  ): boolean {
     const now = Date.now();
     const r = this.db
       .prepare(
-        'INSERT OR IGNORE INTO outbox (key, kind, method, path, body, next_at, queued_at) VALUES (?,?,?,?,?,?,?)',
+        'INSERT INTO outbox (key, kind, grp, method, path, body, next_at, queued_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING',
       )
-      .run(key, kind, method, path, JSON.stringify(body), now, now);
+      .run(key, kind, group, method, path, JSON.stringify(body), now, now);
     this.wake?.();
     return r.changes === 1;
   }
@@ -105,7 +116,8 @@ export class Outbox {
       while (!this.stopped) {
         const due = this.db
           .prepare(
-            'SELECT id, key, kind, method, path, body, attempts, queued_at FROM outbox WHERE delivered_at IS NULL AND next_at <= ? ORDER BY id LIMIT 64',
+            `SELECT id, key, kind, method, path, body, attempts, queued_at FROM outbox o WHERE delivered_at IS NULL AND next_at <= ?
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.grp = o.grp AND e.id < o.id AND e.delivered_at IS NULL) ORDER BY id LIMIT 64`,
           )
           .all(Date.now()) as Row[];
         if (due.length > 0) {
