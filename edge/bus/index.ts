@@ -14,3 +14,5 @@ export interface Bus {
 }
 
 export { InProcessBus } from './in-process-bus.ts';
+export { ZmqBus } from './zmq-bus.ts';
+export { DEFAULT_ENDPOINTS, type ProxyEndpoints, startBusProxy } from './zmq-proxy.ts';

@@ -1,0 +1,86 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ShelfSamples } from '../../core/messages.ts';
+import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
+
+let port = 30000 + 2 * Math.floor(Math.random() * 10000);
+// Each test binds fresh ports: a terminated proxy releases its sockets asynchronously.
+let endpoints = { publish: '', subscribe: '' };
+
+function child(plateId: string, mode = 'ok'): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/bus/publisher-child.ts', endpoints.publish, endpoints.subscribe, plateId, mode],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, WALKOUT_LOG_LEVEL: 'silent' },
+    },
+  );
+}
+
+async function until(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('zeromq bus between edge processes', () => {
+  let proxy: { close(): Promise<void> };
+  let bus: ZmqBus;
+  const children: ChildProcess[] = [];
+  beforeEach(async () => {
+    port += 2;
+    endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    proxy = await startBusProxy(endpoints);
+    bus = await ZmqBus.connect(endpoints);
+  });
+  afterEach(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await bus.close();
+    await proxy.close();
+  });
+
+  it('carries validated messages across processes and drops malformed frames', async () => {
+    const got: ShelfSamples[] = [];
+    bus.subscribe('shelf.samples', (m) => got.push(m));
+    const c = child('p1', 'garbage');
+    children.push(c);
+    await until(() => got.length >= 20);
+    expect(got.every((m) => m.plateId === 'p1' && m.grams.length === 12)).toBe(true);
+    // Sequence numbers arrive in order from one publisher.
+    expect(got.slice(1).every((m, i) => m.seq === (got[i] as ShelfSamples).seq + 1)).toBe(true);
+    await until(() => bus.counters.invalid >= 2);
+    expect(bus.counters.invalid).toBe(2);
+    expect(bus.counters.unknownTopic).toBe(0); // not subscribed: filtered by zeromq itself
+  });
+
+  it('keeps flowing after a publishing worker is killed with SIGKILL and restarted', async () => {
+    const got: ShelfSamples[] = [];
+    bus.subscribe('shelf.samples', (m) => got.push(m));
+    const first = child('worker');
+    children.push(first);
+    await until(() => got.length >= 10);
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const before = got.length;
+    const second = child('worker');
+    children.push(second);
+    await until(() => got.length >= before + 10);
+    // The restarted worker starts its sequence again at 0: a visible restart, not lost data.
+    expect(got.slice(before).some((m) => m.seq === 0 || m.seq < 5)).toBe(true);
+  });
+
+  it('delivers between two buses in one process too (several edge boxes on one proxy)', async () => {
+    const other = await ZmqBus.connect(endpoints);
+    const alerts: string[] = [];
+    bus.subscribe('edge.alert', (m) => alerts.push(m.message));
+    await new Promise((r) => setTimeout(r, 300));
+    other.publish('edge.alert', { t: 1, kind: 'camera-down', severity: 'warning', message: 'cam3 silent' });
+    await until(() => alerts.length === 1);
+    expect(alerts).toEqual(['cam3 silent']);
+    await other.close();
+  });
+});
