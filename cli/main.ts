@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
+import { registerSimulatorCommands } from '../simulator/cli.ts';
 import { registerStoreCommands } from './store-commands.ts';
 
 /** Each area registers its own subcommands; this file only wires them and maps errors to exit codes. */
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerStoreCommands(program);
+  registerSimulatorCommands(program);
   registerCloudCommands(program);
   return program;
 }

@@ -22,3 +22,5 @@ export type SimEntry =
   | { kind: 'truth'; truth: Truth };
 
 export const DEFAULT_START_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+export { simulate } from './simulate.ts';
