@@ -14,6 +14,13 @@ export interface SimulationOptions {
   durationMs: number;
   /** Store clock at t = 0 (ms since epoch); fixed default so equal arguments give equal output. */
   startMs?: number;
+  /** Entry token of the i-th arriving session (the demo uses real cloud tokens); default opaque random. */
+  tokenFor?: (index: number) => string;
+  /** Debug/test hook: true positions of everyone inside, every 60 Hz step. Never part of the output. */
+  observe?: (
+    t: number,
+    shoppers: ReadonlyArray<{ token: string; member: number; x: number; y: number }>,
+  ) => void;
 }
 
 /** What the simulator produces, in non-decreasing arrival time (`at`) for messages. */

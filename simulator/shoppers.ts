@@ -24,7 +24,15 @@ interface Held {
 }
 
 type Step =
-  | { k: 'walk'; to: [number, number]; path?: Array<[number, number]>; gate?: 'in' | 'out' }
+  | {
+      k: 'walk';
+      to: [number, number];
+      path?: Array<[number, number]>;
+      gate?: 'in' | 'out';
+      personalSpace?: boolean;
+      waitingSince?: number;
+      sidestepAt?: number;
+    }
   | { k: 'pause'; ms: number; until?: number; face?: [number, number] }
   | { k: 'take'; plateId: string; count: number; phase?: Interaction }
   | { k: 'return'; plateId: string; phase?: Interaction }
@@ -51,6 +59,8 @@ export interface World {
   params: SimParams;
   truth(e: TruthEvent): void;
   passage(gate: GateConfig, t: number): void;
+  /** Shoppers in the store, for personal space at shelves. */
+  others(): readonly Shopper[];
 }
 
 /** Where a shopper stands to reach a plate: in front of the gondola face the plate is flush with. */
@@ -90,6 +100,10 @@ export class Shopper {
   held: Held[] = [];
   gone = false;
   inside = false;
+  /** Walking out: past the point where the entry gate matters. */
+  leaving = false;
+  /** Standing at a shelf (not walking), where others keep their distance. */
+  standing = false;
   private wrist: { hand: 'left' | 'right'; target: V3 } | undefined;
 
   constructor(
@@ -165,11 +179,20 @@ export class Shopper {
   }
 
   private walk(s: Extract<Step, { k: 'walk' }>, t: number, dt: number): boolean {
-    s.path ??= this.w.grid.path([this.x, this.y], s.to).slice(1);
+    if (!s.path) {
+      this.standing = false;
+      if (s.gate === 'out') this.leaving = true;
+      if (s.personalSpace) s.to = this.freeSpot(s.to);
+      s.path = this.w.grid.path([this.x, this.y], s.to).slice(1);
+    }
+    if (!this.makeWay(s, t)) return false;
     let budget = (this.speed * dt) / 1000;
     while (budget > 0) {
       const next = s.path[0];
-      if (!next) return true;
+      if (!next) {
+        this.standing = true;
+        return true;
+      }
       const dx = next[0] - this.x;
       const dy = next[1] - this.y;
       const d = Math.hypot(dx, dy);
@@ -195,7 +218,72 @@ export class Shopper {
         }
       }
     }
+    if (s.path.length === 0) this.standing = true;
     return s.path.length === 0;
+  }
+
+  /**
+   * People do not walk through each other: with someone close ahead, step aside (never into a shelf)
+   * or wait; after 1.5 s of waiting, squeeze past. Returns false while waiting.
+   */
+  private makeWay(s: Extract<Step, { k: 'walk' }>, t: number): boolean {
+    const next = s.path?.[0];
+    if (!next || s.gate) return true;
+    const dx = next[0] - this.x;
+    const dy = next[1] - this.y;
+    const d = Math.hypot(dx, dy);
+    if (d < 1e-6) return true;
+    const ux = dx / d;
+    const uy = dy / d;
+    const blocker = this.w
+      .others()
+      .find(
+        (o) =>
+          o !== this &&
+          !o.gone &&
+          o.inside &&
+          (o.x - this.x) * ux + (o.y - this.y) * uy > 0 &&
+          Math.hypot(o.x - this.x, o.y - this.y) < 0.55,
+      );
+    if (!blocker) {
+      s.waitingSince = undefined;
+      return true;
+    }
+    if (s.sidestepAt === undefined || t - s.sidestepAt > 1500) {
+      for (const side of [1, -1]) {
+        const p: [number, number] = [
+          this.x + side * uy * 0.5 + ux * 0.3,
+          this.y - side * ux * 0.5 + uy * 0.3,
+        ];
+        const crowded = this.w
+          .others()
+          .some((o) => o !== this && !o.gone && Math.hypot(o.x - p[0], o.y - p[1]) < 0.45);
+        if (!crowded && this.w.grid.clear([this.x, this.y], p)) {
+          s.path?.unshift(p);
+          s.sidestepAt = t;
+          return true;
+        }
+      }
+    }
+    s.waitingSince ??= t;
+    return t - s.waitingSince > 1500;
+  }
+
+  /** People keep ~0.6 m apart at a shelf: slide along it to the nearest spot nobody stands on. */
+  private freeSpot(to: [number, number]): [number, number] {
+    const taken = (x: number, y: number) =>
+      this.w.others().some((o) => o !== this && o.standing && !o.gone && Math.hypot(o.x - x, o.y - y) < 0.6);
+    if (!taken(...to)) return to;
+    for (const d of [0.6, -0.6, 1.2, -1.2, 1.8, -1.8]) {
+      for (const [dx, dy] of [
+        [0, d],
+        [d, 0],
+      ] as const) {
+        const p = this.w.grid.snap(to[0] + dx, to[1] + dy);
+        if (!taken(...p) && Math.hypot(p[0] - to[0] - dx, p[1] - to[1] - dy) < 0.15) return p;
+      }
+    }
+    return to;
   }
 
   private interact(s: Extract<Step, { k: 'take' | 'return' }>, t: number): boolean {

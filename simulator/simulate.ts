@@ -86,6 +86,7 @@ export function* simulate(
     params,
     truth: (e: TruthEvent) =>
       truths.push({ ...e, t0: start + Math.round(e.t0), t1: start + Math.round(e.t1) }),
+    others: () => shoppers,
     passage: (g, t) =>
       emit(t + 30, 'gate.passage', {
         gateId: g.id,
@@ -112,7 +113,11 @@ export function* simulate(
       const info = store.plate(plateId);
       if (!info) continue;
       const [sx, sy] = standPoint(world, info);
-      s.steps.push({ k: 'walk', to: [sx + rng.range(-0.08, 0.08), sy + rng.range(-0.08, 0.08)] });
+      s.steps.push({
+        k: 'walk',
+        to: [sx + rng.range(-0.08, 0.08), sy + rng.range(-0.08, 0.08)],
+        personalSpace: true,
+      });
       s.steps.push({ k: 'pause', ms: rng.range(400, 2500), face: [info.centre[0], info.centre[1]] });
       const count = rng.chance(params.multiUnit) ? rng.int(2, 3) : 1;
       s.steps.push({ k: 'take', plateId, count });
@@ -217,13 +222,21 @@ export function* simulate(
     const open = shoppers.some((s) => !s.gone);
     if (t >= opts.durationMs && !open) break;
     if (t >= hardStop) break;
-    if (t < opts.durationMs && t >= nextArrival && (!params.oneAtATime || !open)) {
+    // The entry gate admits one scan at a time: the next shopper waits until the previous group is through.
+    const gateBusy = shoppers.some((s) => !s.gone && !s.inside && !s.leaving);
+    if (t < opts.durationMs && t >= nextArrival && !gateBusy && (!params.oneAtATime || !open)) {
       arrive(t);
       nextArrival = params.oneAtATime
         ? Number.POSITIVE_INFINITY
         : t + rng.exponential(60_000 / params.arrivalsPerMinute);
     }
     for (const s of shoppers) if (!s.gone) s.update(t, SAMPLE_MS);
+    opts.observe?.(
+      start + t,
+      shoppers
+        .filter((s) => !s.gone)
+        .map((s) => ({ token: s.session.token, member: s.member, x: s.x, y: s.y })),
+    );
     for (const session of sessions) {
       if (session.exited < session.members.length && session.members.every((m) => m.gone)) {
         session.exited = session.members.length;

@@ -32,6 +32,8 @@ export interface TrackerCounters {
   clockBackwards: number;
 }
 
+// A track is born within this long of the passage it belongs to.
+const BIRTH_WINDOW_MS = 2500;
 // A camera with no frame for this long is treated as down.
 const CAMERA_SILENT_MS = 2000;
 
@@ -52,6 +54,8 @@ class StoreTracker implements Tracker {
   private registry = new SessionRegistry();
   private tracks: TrackManager;
   private pendingExits: Array<{ t: number; sessionId: string }> = [];
+  /** One slot per `in` passage: the person who just walked through, waiting for a track. */
+  private birthSlots: Array<{ t: number; sessionId: string }> = [];
   private cameraLast: Record<string, number> = {};
   private cameraDown: Record<string, boolean> = {};
   private clock = 0;
@@ -90,7 +94,11 @@ class StoreTracker implements Tracker {
       return;
     }
     if (m.direction === 'in') {
-      if (gate.kind === 'entry') this.registry.passageIn(m.gateId, m.t);
+      if (gate.kind === 'entry') {
+        const s = this.registry.passageIn(m.gateId, m.t);
+        if (s && !this.bindAtGate(gate, s.sessionId, m.t))
+          this.birthSlots.push({ t: m.t, sessionId: s.sessionId });
+      }
       return;
     }
     if (gate.kind !== 'exit') return;
@@ -137,15 +145,38 @@ class StoreTracker implements Tracker {
     this.tracks.onFrame(m, (x, y, t) => this.birthSession(x, y, t));
   }
 
-  /** An unmatched detection in an entry zone becomes a member of the oldest session still missing tracks. */
+  /** Binds the unbound track that just walked through the entry gate to the session. */
+  private bindAtGate(gate: GateConfig, sessionId: string, t: number): boolean {
+    let best: Track | undefined;
+    let bestD = 1.2;
+    for (const tr of this.tracks.tracks) {
+      if (tr.sessionId !== null || tr.exited || Math.abs(t - tr.lastT) > 1500) continue;
+      const d = segmentDistance(tr.x, tr.y, gate.line);
+      if (d < bestD) {
+        best = tr;
+        bestD = d;
+      }
+    }
+    if (best) best.sessionId = sessionId;
+    return best !== undefined;
+  }
+
+  /**
+   * An unmatched detection near the entry becomes the track of whoever passed the gate closest in
+   * time (each `in` passage binds one track), so a shopper arriving right after a group is never
+   * mistaken for one of its members.
+   */
   private birthSession(x: number, y: number, t: number): string | undefined {
     if (!this.entryZones.some((z) => inRect(x, y, z, 0.7))) return undefined;
-    for (const s of this.registry.active()) {
-      if (t - s.enteredAt > 30_000 || t < s.enteredAt - 3000) continue;
-      const bound = this.tracks.tracks.filter((tr) => tr.sessionId === s.sessionId).length;
-      if (bound < this.registry.members(s)) return s.sessionId;
+    let best = -1;
+    for (let i = 0; i < this.birthSlots.length; i++) {
+      const d = Math.abs((this.birthSlots[i] as { t: number }).t - t);
+      if (d <= BIRTH_WINDOW_MS && (best < 0 || d < Math.abs((this.birthSlots[best] as { t: number }).t - t)))
+        best = i;
     }
-    return undefined;
+    if (best < 0) return undefined;
+    const [slot] = this.birthSlots.splice(best, 1);
+    return slot?.sessionId;
   }
 
   onDeviceStatus(m: DeviceStatus): void {
@@ -170,6 +201,7 @@ class StoreTracker implements Tracker {
       if (s) this.listener.exited({ ...this.registry.info(s), exitedAt: e.t });
     }
     this.tracks.expire(t);
+    this.birthSlots = this.birthSlots.filter((b) => t - b.t < 10_000);
     this.registry.prune(t, 120_000);
   }
 
@@ -230,6 +262,7 @@ class StoreTracker implements Tracker {
       tracks: this.tracks.tracks,
       nextId: this.tracks.nextId,
       pendingExits: this.pendingExits,
+      birthSlots: this.birthSlots,
       cameraLast: this.cameraLast,
       cameraDown: this.cameraDown,
       clock: this.clock,
@@ -245,6 +278,7 @@ class StoreTracker implements Tracker {
       tracks: Track[];
       nextId: number;
       pendingExits: Array<{ t: number; sessionId: string }>;
+      birthSlots: Array<{ t: number; sessionId: string }>;
       cameraLast: Record<string, number>;
       cameraDown: Record<string, boolean>;
       clock: number;
@@ -255,6 +289,7 @@ class StoreTracker implements Tracker {
     this.tracks.tracks = s.tracks;
     this.tracks.nextId = s.nextId;
     this.pendingExits = s.pendingExits;
+    this.birthSlots = s.birthSlots;
     this.cameraLast = s.cameraLast;
     this.cameraDown = s.cameraDown;
     this.clock = s.clock;

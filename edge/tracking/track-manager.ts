@@ -17,6 +17,8 @@ export interface Track {
   y: number;
   vx: number;
   vy: number;
+  /** Direction the body faces (radians), from the shoulder line; undefined until seen. */
+  facing: number | undefined;
   lastT: number;
   bornAt: number;
   hits: number;
@@ -38,6 +40,9 @@ export interface TrackCounters {
 }
 
 const ANKLE_Z = 0.08;
+const SHOULDER_Z = 1.42;
+/** Extra cost (m) of matching a detection facing opposite to the track: resolves head-on crossings. */
+const FACING_COST = 0.35;
 const HIP_Z = 0.9;
 const KP_MIN = 0.3;
 const HISTORY_MS = 12_000;
@@ -64,6 +69,23 @@ function onPlane(r: Ray, z: number): [number, number] | undefined {
   const s = (z - r.origin[2]) / r.dir[2];
   if (s <= 0) return undefined;
   return [r.origin[0] + s * r.dir[0], r.origin[1] + s * r.dir[1]];
+}
+
+/**
+ * Direction a detected body faces, from its shoulder line placed at shoulder height: forward is the
+ * left→right-shoulder vector turned by −90°. Pose models label left and right, so this needs no identity.
+ */
+function facingOf(cam: CameraModel, det: CameraPoses['persons'][number]): number | undefined {
+  const l = det.keypoints[5];
+  const r = det.keypoints[6];
+  if (!l || !r || l[2] < KP_MIN || r[2] < KP_MIN) return undefined;
+  const pl = onPlane(cam.unproject(l[0], l[1]), SHOULDER_Z);
+  const pr = onPlane(cam.unproject(r[0], r[1]), SHOULDER_Z);
+  if (!pl || !pr) return undefined;
+  const lx = pl[0] - pr[0];
+  const ly = pl[1] - pr[1];
+  if (Math.hypot(lx, ly) < 0.15) return undefined;
+  return Math.atan2(-lx, ly);
 }
 
 /** Point on ray `r` horizontally closest to the vertical line through (x, y): a single-view wrist guess. */
@@ -108,7 +130,12 @@ export class TrackManager {
     }
     this.counters.frames++;
     const { width, depth } = this.store.config.floor;
-    const obs: Array<{ x: number; y: number; det: CameraPoses['persons'][number] }> = [];
+    const obs: Array<{
+      x: number;
+      y: number;
+      det: CameraPoses['persons'][number];
+      facing: number | undefined;
+    }> = [];
     for (const det of m.persons) {
       if (det.score < 0.2) continue;
       let floor: [number, number] | undefined;
@@ -120,7 +147,7 @@ export class TrackManager {
       }
       if (!floor || floor[0] < -0.5 || floor[1] < -0.5 || floor[0] > width + 0.5 || floor[1] > depth + 0.5)
         continue;
-      obs.push({ x: floor[0], y: floor[1], det });
+      obs.push({ x: floor[0], y: floor[1], det, facing: facingOf(cam, det) });
     }
     this.counters.detections += obs.length;
 
@@ -136,7 +163,9 @@ export class TrackManager {
         const py = tr.y + tr.vy * dt;
         const d = Math.hypot(o.x - px, o.y - py);
         const gate = 0.6 + 1.5 * Math.max(0, (m.t - tr.lastT) / 1000);
-        if (d < gate) pairs.push([d, i, j]);
+        const turn =
+          o.facing !== undefined && tr.facing !== undefined ? (1 - Math.cos(o.facing - tr.facing)) / 2 : 0;
+        if (d < gate) pairs.push([d + FACING_COST * turn, i, j]);
       }
     }
     pairs.sort((a, b) => a[0] - b[0]);
@@ -147,7 +176,7 @@ export class TrackManager {
       usedObs.add(i);
       usedTrack.add(j);
       const o = obs[i] as (typeof obs)[number];
-      this.update(live[j] as Track, o.x, o.y, m.t, cam, o.det);
+      this.update(live[j] as Track, o.x, o.y, m.t, cam, o.det, o.facing);
     }
     for (let i = 0; i < obs.length; i++) {
       if (usedObs.has(i)) continue;
@@ -155,14 +184,13 @@ export class TrackManager {
       const lost = this.reacquire(o.x, o.y, m.t);
       if (lost) {
         this.counters.reacquired++;
-        this.update(lost, o.x, o.y, m.t, cam, o.det);
+        this.update(lost, o.x, o.y, m.t, cam, o.det, o.facing);
         continue;
       }
-      const session = canBirth(o.x, o.y, m.t);
-      if (session === undefined) {
-        this.counters.unmatched++;
-        continue;
-      }
+      // Everyone gets a track, bound or not: an untracked person would otherwise steal the nearest
+      // track whenever its owner is missed for a frame. Identities are bound at the gate.
+      const session = canBirth(o.x, o.y, m.t) ?? null;
+      if (session === null) this.counters.unmatched++;
       const tr: Track = {
         id: `t${this.nextId++}`,
         sessionId: session,
@@ -170,6 +198,7 @@ export class TrackManager {
         y: o.y,
         vx: 0,
         vy: 0,
+        facing: undefined,
         lastT: m.t,
         bornAt: m.t,
         hits: 0,
@@ -180,7 +209,7 @@ export class TrackManager {
       };
       this.tracks.push(tr);
       this.counters.births++;
-      this.update(tr, o.x, o.y, m.t, cam, o.det);
+      this.update(tr, o.x, o.y, m.t, cam, o.det, o.facing);
     }
   }
 
@@ -208,21 +237,36 @@ export class TrackManager {
     t: number,
     cam: CameraModel,
     det: CameraPoses['persons'][number],
+    facing: number | undefined,
   ): void {
-    const dt = (t - tr.lastT) / 1000;
+    if (facing !== undefined) {
+      // Circular smoothing of the facing angle.
+      tr.facing =
+        tr.facing === undefined
+          ? facing
+          : Math.atan2(
+              0.7 * Math.sin(tr.facing) + 0.3 * Math.sin(facing),
+              0.7 * Math.cos(tr.facing) + 0.3 * Math.cos(facing),
+            );
+    }
     if (tr.hits === 0) {
       tr.x = x;
       tr.y = y;
     } else {
-      const nx = tr.x + 0.5 * (x - tr.x);
-      const ny = tr.y + 0.5 * (y - tr.y);
-      // Velocity only from updates far enough apart; cameras are not synchronised.
-      if (dt > 0.05) {
-        tr.vx = 0.7 * tr.vx + 0.3 * ((nx - tr.x) / dt);
-        tr.vy = 0.7 * tr.vy + 0.3 * ((ny - tr.y) / dt);
-      }
-      tr.x = nx;
-      tr.y = ny;
+      tr.x += 0.4 * (x - tr.x);
+      tr.y += 0.4 * (y - tr.y);
+    }
+    // Velocity over ~0.5 s of the decimated path: updates from unsynchronised cameras come 10-50 ms
+    // apart, and differentiating those would mostly measure detection noise.
+    const ref = tr.path.find(([pt]) => t - pt <= 700);
+    if (ref && t - ref[0] >= 300) {
+      const span = (t - ref[0]) / 1000;
+      const vx = (tr.x - ref[1]) / span;
+      const vy = (tr.y - ref[2]) / span;
+      const speed = Math.hypot(vx, vy);
+      const cap = speed > 1.8 ? 1.8 / speed : 1;
+      tr.vx = vx * cap;
+      tr.vy = vy * cap;
     }
     if (t > tr.lastT || tr.hits === 0) tr.lastT = t;
     tr.hits++;

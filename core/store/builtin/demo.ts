@@ -139,7 +139,8 @@ export function demoStore(): StoreConfigInput {
       id: `cam${ci + 1}`,
       resolution: [1280, 720],
       fps: 10,
-      intrinsics: { fx: 640, fy: 640, cx: 640, cy: 360, distortion: [-0.05, 0.01, 0, 0, 0] },
+      // Wide-angle lenses (~110° × 79°): every aisle point is seen by 2+ cameras, both gates by 1+.
+      intrinsics: { fx: 440, fy: 440, cx: 640, cy: 360, distortion: [-0.08, 0.015, 0, 0, 0] },
       // Ceiling mounted at 3.2 m, tilted slightly towards the store centre so views overlap.
       pose: {
         position: [x ?? 0, y ?? 0, 3.2],
