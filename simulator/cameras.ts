@@ -127,7 +127,13 @@ export class CameraSensors {
           kps.push([0, 0, 0]);
           continue;
         }
-        const hidden = this.solids.some((s) => segmentHitsBox(cam.centre, p, s));
+        // A hand reaching into a shelf is seen through the open shelf front: test the line of sight
+        // only up to 0.35 m short of the joint.
+        const ray: V3 = [p[0] - cam.centre[0], p[1] - cam.centre[1], p[2] - cam.centre[2]];
+        const len = Math.hypot(ray[0], ray[1], ray[2]);
+        const k = Math.max(0, (len - 0.35) / len);
+        const near: V3 = [cam.centre[0] + ray[0] * k, cam.centre[1] + ray[1] * k, cam.centre[2] + ray[2] * k];
+        const hidden = this.solids.some((s) => segmentHitsBox(cam.centre, near, s));
         const sd = 2 + px[2] * 0.3;
         kps.push([
           px[0] + this.rng.normal() * sd,

@@ -25,7 +25,7 @@ export class RecordingWriter {
 
   static open(path: string, header: Omit<RecordingHeader, 'format' | 'version'>): RecordingWriter {
     const file = createWriteStream(path);
-    const sink = path.endsWith('.gz') ? createGzip({ level: 6 }) : file;
+    const sink = path.endsWith('.gz') ? createGzip({ level: 1 }) : file;
     if (sink !== file) (sink as Gzip).pipe(file);
     const w = new RecordingWriter(file, sink);
     w.push(JSON.stringify({ format: RECORDING_FORMAT, version: RECORDING_VERSION, ...header }));
