@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
+import { registerEdgeCommands } from '../edge/cli.ts';
 import { registerSimulatorCommands } from '../simulator/cli.ts';
+import { registerDemoCommand } from './demo.ts';
 import { registerStoreCommands } from './store-commands.ts';
 
 /** Each area registers its own subcommands; this file only wires them and maps errors to exit codes. */
@@ -11,7 +13,9 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerStoreCommands(program);
+  registerDemoCommand(program);
   registerSimulatorCommands(program);
+  registerEdgeCommands(program);
   registerCloudCommands(program);
   return program;
 }

@@ -1,0 +1,175 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { startCloudServer } from '../cloud/index.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { Receipt } from '../core/receipt.ts';
+import { loadStore } from '../core/store/load-store.ts';
+import { InProcessBus } from '../edge/bus/index.ts';
+import { startLiveEngine } from '../edge/engine/run-live.ts';
+import { cloudPaths, Outbox } from '../edge/outbox/index.ts';
+import { createTracker } from '../edge/tracking/create-tracker.ts';
+import { parseDuration } from '../simulator/cli.ts';
+import { PRESETS, type PresetName, simulate } from '../simulator/index.ts';
+
+interface DemoOptions {
+  store: string;
+  preset: string;
+  seed: string;
+  speed: string;
+  duration: string;
+  data: string;
+  cloudPort: string;
+  keep?: boolean;
+}
+
+const euro = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+
+/**
+ * The demo store, all in one process: the simulator drives the sensors in real time (or faster), the
+ * edge engine fuses them into carts, finalised carts go through the durable outbox to the cloud,
+ * which settles them on the local payment ledger (no money moves) and answers with a receipt link.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Run the demo store live: simulator → edge → cloud (local ledger); prints sessions and receipts',
+    )
+    .option('--store <name|path>', 'store', 'demo')
+    .option('--preset <name>', `traffic preset (${PRESETS.join(', ')})`, 'busy')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--speed <x>', 'simulated seconds per wall second', '1')
+    .option('--duration <d>', 'how long shoppers keep arriving', '30m')
+    .option('--data <dir>', 'where the demo keeps its SQLite files', 'data/demo')
+    .option('--cloud-port <n>', 'cloud HTTP port (0 = any)', '8081')
+    .option('--keep', 'resume the previous demo state instead of starting fresh')
+    .action(async (o: DemoOptions) => {
+      if (!(PRESETS as readonly string[]).includes(o.preset))
+        throw new ValidationError('--preset', [
+          `--preset: "${o.preset}" is not one of ${PRESETS.join(', ')}`,
+        ]);
+      const speed = Number(o.speed);
+      if (!(speed > 0)) throw new ValidationError('--speed', ['--speed: must be > 0']);
+      const store = loadStore(o.store);
+      if (!o.keep) rmSync(o.data, { recursive: true, force: true });
+      mkdirSync(o.data, { recursive: true });
+      const secret = process.env.WALKOUT_STORE_SECRET ?? 'walkout-demo-store-secret';
+      const cloud = await startCloudServer(
+        { port: Number(o.cloudPort), dbPath: join(o.data, 'cloud.db'), payments: 'ledger' },
+        [{ model: store, secret }],
+      );
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      out(`Walkout demo — store "${store.config.name}", preset ${o.preset}, ${speed}× real time`);
+      out(
+        `cloud:    ${cloud.url}  (payments: LOCAL LEDGER, no money moves; API docs ${cloud.url}/openapi.json)`,
+      );
+
+      // Demo shoppers with saved payment methods; each arrival gets a fresh signed entry token.
+      const accounts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          cloud.service
+            .createAccount(`shopper${i + 1}@demo.walkout`, `Demo Shopper ${i + 1}`, 'pm_demo_visa')
+            .catch(() => undefined),
+        ),
+      );
+      const ready = accounts.filter((a): a is NonNullable<typeof a> => a !== undefined);
+      const owner = new Map<string, string>();
+      const tokenFor = (i: number) => {
+        const acc = ready[i % ready.length];
+        if (!acc) return `tok_demo_${i}`;
+        const { token } = cloud.service.issueEntryToken(acc.id, store.id);
+        owner.set(token, acc.name);
+        return token;
+      };
+
+      const bus = new InProcessBus();
+      const live = startLiveEngine({ store, bus, createTracker, db: join(o.data, 'edge.db') });
+      const names = new Map<string, string>();
+      const outbox = new Outbox({
+        dbPath: join(o.data, 'outbox.db'),
+        cloudUrl: cloud.url,
+        storeId: store.id,
+        secret,
+        onDelivered: (item) => {
+          if (item.kind !== 'cart') return;
+          const b = item.body as {
+            state?: string;
+            totalMinor?: number;
+            receiptUrl?: string | null;
+            reason?: string | null;
+          } | null;
+          const who = names.get(item.key.slice(5)) ?? '';
+          if (b?.state === 'settled')
+            out(
+              `  💳 settled  ${who}: ${euro(b.totalMinor ?? 0, store.config.currency)} in ${Date.now() - item.queuedAt} ms — ${cloud.url}${b.receiptUrl ?? ''}`,
+            );
+          else out(`  ⚠  ${who}: cloud says ${b?.state ?? item.status}${b?.reason ? ` (${b.reason})` : ''}`);
+        },
+      });
+      outbox.start();
+      bus.subscribe('edge.session', (s) => {
+        const who = owner.get(s.token) ?? s.sessionId;
+        names.set(s.sessionId, who);
+        if (s.state === 'open') {
+          out(`→ ${who} entered (session ${s.sessionId})`);
+          outbox.enqueue(
+            'entry',
+            `entry-${s.sessionId}`,
+            'POST',
+            cloudPaths.entry(store.id),
+            { sessionId: s.sessionId, token: s.token, enteredAt: s.t },
+            s.sessionId,
+          );
+        } else if (s.state === 'exiting') out(`← ${who} left; finalising cart`);
+      });
+      bus.subscribe('edge.receipt', (r: Receipt) => {
+        const who = names.get(r.sessionId) ?? r.sessionId;
+        const lines =
+          r.lines.map((l) => `${l.quantity}× ${store.product(l.sku)?.name ?? l.sku}`).join(', ') ||
+          '(nothing)';
+        out(
+          `  🧾 ${who}: ${lines} — confidence ${(r.confidence * 100).toFixed(1)} %${r.status === 'review' ? ` → REVIEW (${r.reviewReasons[0] ?? ''})` : ''}`,
+        );
+        // Reviewed carts are parked in the cloud too, until an operator releases them.
+        outbox.enqueue('cart', `cart-${r.sessionId}`, 'POST', cloudPaths.cart(store.id), r, r.sessionId);
+      });
+      bus.subscribe('edge.alert', (a) => out(`  ! ${a.severity}: ${a.message}`));
+
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await live.stop();
+        await outbox.stop();
+        outbox.close();
+        await cloud.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+
+      // Pace the simulator on the wall clock: message `at` times map to wall time / speed.
+      const wall0 = performance.now();
+      let at0: number | undefined;
+      for (const e of simulate({
+        store,
+        preset: o.preset as PresetName,
+        seed: Number(o.seed),
+        durationMs: parseDuration(o.duration),
+        tokenFor,
+      })) {
+        if (stopping) break;
+        if (e.kind !== 'message') continue;
+        at0 ??= e.at;
+        const due = wall0 + (e.at - at0) / speed;
+        const wait = due - performance.now();
+        if (wait > 5) await new Promise((r) => setTimeout(r, wait));
+        bus.publish(e.topic, e.msg);
+      }
+      out('simulation finished; waiting for the last receipts (Ctrl-C to stop)');
+      // Finalisation waits a few store-seconds after the last exit.
+      await new Promise((r) => setTimeout(r, 4000 / Math.min(speed, 4)));
+      await stop();
+    });
+}

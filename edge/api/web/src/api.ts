@@ -1,0 +1,105 @@
+export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  const res = await fetch(path, {
+    method: init?.method ?? 'GET',
+    headers: init?.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+    credentials: 'same-origin',
+  });
+  const json = (await res.json().catch(() => ({}))) as T & { error?: string };
+  if (!res.ok) throw new ApiError(res.status, json.error ?? res.statusText);
+  return json;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Me {
+  username: string;
+  role: 'viewer' | 'reviewer';
+}
+export interface Rect {
+  min: [number, number];
+  max: [number, number];
+}
+export interface StoreInfo {
+  id: string;
+  name: string;
+  currency: string;
+  floor: { width: number; depth: number };
+  zones: Array<{ id: string; kind: string; area: Rect }>;
+  obstacles: Array<{ id: string; area: Rect }>;
+  gondolas: Array<{
+    id: string;
+    name: string;
+    footprint: Rect;
+    plates: Array<{ id: string; box: { min: number[]; max: number[] } }>;
+  }>;
+  products: Array<{ sku: string; name: string; priceMinor: number }>;
+  cameras: Array<{ id: string; preview: string | null }>;
+}
+export interface Line {
+  sku: string;
+  name: string;
+  quantity: number;
+}
+export interface Session {
+  sessionId: string;
+  tokenHint: string;
+  state: string;
+  members: number;
+  enteredAt: number;
+  lastT: number;
+  confidence: number;
+  lines: Line[];
+  eventIds: string[];
+  released: boolean;
+  receipt: {
+    status: string;
+    reviewReasons: string[];
+    confidence: number;
+    lines: Array<{ sku: string; quantity: number }>;
+  } | null;
+}
+export interface ShelfEventView {
+  id: string;
+  t0: number;
+  t1: number;
+  deltaGrams: number;
+  plates: Array<{ plateId: string; deltaGrams: number }>;
+  hypotheses: Array<{ sku: string; count: number; kind: string; prob: number }>;
+  candidates: Array<{ sessionId: string; prob: number }>;
+  sessionId: string | null;
+  review?: string;
+  traces: Record<string, Array<[number, number]>>;
+}
+export interface AlertView {
+  id: number;
+  t: number;
+  kind: string;
+  severity: string;
+  message: string;
+  ref?: string;
+}
+export interface InventoryRow {
+  sku: string;
+  name: string;
+  plates: string[];
+  grams: number;
+  units: number;
+  stocked: number;
+}
+export interface AuditRow {
+  id: number;
+  at: number;
+  operator: string;
+  action: string;
+  sessionId: string;
+  reason: string;
+  detail: string;
+}

@@ -1,0 +1,417 @@
+import type { Registry } from 'prom-client';
+import { ConfigError } from '../../core/errors.ts';
+import { createLogger } from '../../core/log.ts';
+import type { InputTopic, ShelfSamples, TopicMap } from '../../core/messages.ts';
+import type { StoreModel } from '../../core/store/store-model.ts';
+import { parseOrThrow } from '../../core/validate.ts';
+import { CartBook, type CartState } from '../carts/index.ts';
+import { createItemInference, type ItemInference } from '../item-inference/index.ts';
+import {
+  createShelfEventDetector,
+  type PlateNotice,
+  type ShelfEventDetector,
+  type ShelfEventDetectorState,
+  type ShelfEventDraft,
+} from '../shelf-events/index.ts';
+import type { EventStore } from '../storage/index.ts';
+import { StorageError } from '../storage/index.ts';
+import type { SessionInfo, Tracker } from '../tracking/index.ts';
+import { EngineConfig } from './config.ts';
+import { decideEvent, type ForeignStock } from './decide-event.ts';
+import type { Engine, EngineOptions, Publish } from './index.ts';
+import { createEngineRegistry, type EngineCounters, emptyCounters } from './metrics.ts';
+import { splitByFacing } from './split-facings.ts';
+
+const log = createLogger('edge.engine');
+
+interface PendingFinal {
+  sessionId: string;
+  exitedAt: number;
+}
+
+/** Everything the engine needs to resume after kill -9; plain JSON. */
+interface EngineState {
+  version: 1;
+  clock: number;
+  position: number;
+  detector: ShelfEventDetectorState;
+  carts: CartState[];
+  tracker: unknown;
+  pendingFinal: PendingFinal[];
+  foreign: ForeignStock;
+  counters: EngineCounters;
+  lastStep: number;
+}
+
+function messageTime<T extends InputTopic>(topic: T, msg: TopicMap[T]): number {
+  if (topic === 'shelf.samples') {
+    const m = msg as ShelfSamples;
+    return m.t0 + (m.grams.length - 1) * m.periodMs;
+  }
+  return (msg as { t: number }).t;
+}
+
+class FusionEngine implements Engine {
+  private readonly cfg: EngineConfig;
+  private readonly store: StoreModel;
+  private readonly detector: ShelfEventDetector;
+  private readonly inference: ItemInference;
+  private readonly carts = new CartBook();
+  private readonly tracker: Tracker;
+  private readonly storage: EventStore | undefined;
+  private readonly publish: Publish;
+  private readonly cameras: Set<string>;
+  private pendingFinal: PendingFinal[] = [];
+  private foreign: ForeignStock = {};
+  private c: EngineCounters = emptyCounters();
+  private sinceCheckpoint: Record<string, number> = {};
+  private lastCheckpointClock = Number.NEGATIVE_INFINITY;
+  private lastStep = Number.NEGATIVE_INFINITY;
+  private warned = new Set<string>();
+  /** After the input ended the clock moves without samples: that is not a silent plate. */
+  private draining = false;
+  clock = 0;
+  position = 0;
+  readonly resumePosition: number;
+  readonly metrics: Registry;
+
+  constructor(opts: EngineOptions) {
+    this.cfg = parseOrThrow(EngineConfig, opts.config ?? {}, 'engine config', ConfigError);
+    this.store = opts.store;
+    this.storage = opts.storage;
+    this.publish = opts.publish ?? (() => {});
+    this.cameras = new Set(opts.store.config.cameras.map((c) => c.id));
+    this.detector = createShelfEventDetector(opts.store, this.cfg.shelf);
+    this.inference = createItemInference(opts.store, this.cfg.inference);
+    this.tracker = opts.createTracker(opts.store, {
+      opened: (s) => this.onOpened(s),
+      exited: (s) => this.onExited(s),
+    });
+    this.metrics = createEngineRegistry(() => this.counters());
+    if (opts.storage && opts.sourceId) opts.storage.bindSource(opts.sourceId);
+    const cp = opts.storage?.loadCheckpoint() ?? null;
+    if (cp) {
+      this.restore(cp.state as EngineState);
+      log.info({ position: cp.position, clock: cp.clock }, 'resumed from snapshot');
+    }
+    this.resumePosition = this.position;
+  }
+
+  ingest<T extends InputTopic>(topic: T, msg: TopicMap[T], at?: number): void {
+    this.position++;
+    this.c.messages[topic] = (this.c.messages[topic] ?? 0) + 1;
+    this.sinceCheckpoint[topic] = (this.sinceCheckpoint[topic] ?? 0) + 1;
+    try {
+      const t = at ?? messageTime(topic, msg);
+      if (t < this.clock - 1000) this.c.clockBackwards++;
+      if (t > this.clock) this.clock = t;
+      this.dispatch(topic, msg);
+      // Stepping every plate on every message would dominate the cost; a store-clock cadence is enough.
+      if (this.clock >= this.lastStep + this.cfg.stepMs) this.step();
+    } catch (err) {
+      // Bad input must never stop the engine: count it, log it, carry on with the next message.
+      this.c.handlerErrors++;
+      this.warnOnce(`error:${topic}`, { err, topic }, 'processing a message failed');
+    }
+    if (this.storage && this.clock - this.lastCheckpointClock >= this.cfg.checkpointEveryMs)
+      this.checkpoint();
+  }
+
+  private dispatch<T extends InputTopic>(topic: T, msg: TopicMap[T]): void {
+    switch (topic) {
+      case 'shelf.samples': {
+        const m = this.sanitise(msg as ShelfSamples);
+        if (!this.detector.onSamples(m, this.clock)) {
+          this.c.unknownPlate += m.grams.length;
+          this.warnOnce(`plate:${m.plateId}`, { plateId: m.plateId }, 'samples of an unknown plate ignored');
+        }
+        return;
+      }
+      case 'camera.poses': {
+        const m = msg as TopicMap['camera.poses'];
+        if (!this.cameras.has(m.cameraId)) {
+          this.c.unknownCamera++;
+          this.warnOnce(
+            `camera:${m.cameraId}`,
+            { cameraId: m.cameraId },
+            'poses of an unknown camera ignored',
+          );
+          return;
+        }
+        this.tracker.onPoses(m);
+        return;
+      }
+      case 'gate.scan':
+        this.tracker.onGateScan(msg as TopicMap['gate.scan']);
+        return;
+      case 'gate.passage':
+        this.tracker.onGatePassage(msg as TopicMap['gate.passage']);
+        return;
+      case 'device.status': {
+        const m = msg as TopicMap['device.status'];
+        const notices: PlateNotice[] = [];
+        this.detector.onDeviceStatus(m, notices);
+        this.handleNotices(notices);
+        this.tracker.onDeviceStatus(m);
+        return;
+      }
+    }
+  }
+
+  /** Out-of-range readings become invalid ones; a copy only when something changes. */
+  private sanitise(m: ShelfSamples): ShelfSamples {
+    const cap = this.store.plate(m.plateId)?.plate.capacityGrams;
+    if (cap === undefined) return m;
+    const lim = cap * this.cfg.rangeFactor;
+    let grams: ShelfSamples['grams'] | null = null;
+    for (let i = 0; i < m.grams.length; i++) {
+      const g = m.grams[i];
+      if (g === null || g === undefined) continue;
+      if (g > lim || g < -lim) {
+        grams ??= [...m.grams];
+        grams[i] = null;
+        this.c.outOfRangeSamples++;
+      }
+    }
+    return grams ? { ...m, grams } : m;
+  }
+
+  tick(t: number): void {
+    if (t > this.clock) this.clock = t;
+    this.step();
+  }
+
+  drain(): void {
+    const cfg = this.cfg;
+    const horizon =
+      this.clock + cfg.maxFinaliseWaitMs + cfg.shelf.reorderMs + cfg.shelf.holdMs + cfg.shelf.settleMs;
+    // Step the clock forward without samples: interactions complete, exited sessions finalise.
+    this.draining = true;
+    for (let t = this.clock + 250; t <= horizon; t += 250) {
+      this.tick(t);
+      if (this.pendingFinal.length === 0 && this.detector.pendingSince() === null) break;
+    }
+    this.draining = false;
+    if (this.storage) this.checkpoint();
+  }
+
+  private step(): void {
+    this.lastStep = this.clock;
+    this.tracker.advance(this.clock);
+    const { events, notices } = this.detector.advance(this.clock, { silence: !this.draining });
+    this.handleNotices(notices);
+    for (const draft of events.flatMap((e) => this.split(e))) {
+      const d = decideEvent(
+        draft,
+        {
+          store: this.store,
+          tracker: this.tracker,
+          inference: this.inference,
+          carts: this.carts,
+          cfg: this.cfg,
+        },
+        this.foreign,
+      );
+      this.c.events++;
+      if (d.event.review) this.c.eventsReview++;
+      this.storage?.logEvent(d.event);
+      this.storage?.logDecision(`event:${d.event.id}`, 'event', {
+        sessionId: d.event.sessionId,
+        applied: d.applied,
+      });
+      this.publish('edge.shelf-event', d.event);
+    }
+    if (this.pendingFinal.length > 0) this.tryFinalise();
+  }
+
+  /** Multi-facing interactions: one item across a boundary, or two hands; see split-facings.ts. */
+  private split(draft: ShelfEventDraft): ShelfEventDraft[] {
+    if (draft.plates.length < 2) return [draft];
+    const plates = draft.plates.map((p) => this.store.plate(p.plateId)).filter((p) => p !== undefined);
+    const assoc = this.tracker.associate({ plates, t0: draft.t0, t1: draft.t1 });
+    const carts = assoc.candidates
+      .filter((c) => this.carts.has(c.sessionId))
+      .map((c) => ({ sessionId: c.sessionId, prob: c.prob, items: this.carts.items(c.sessionId) }));
+    return splitByFacing(draft, this.store, this.inference, { carts, foreign: new Map() });
+  }
+
+  private handleNotices(notices: PlateNotice[]): void {
+    for (const n of notices) {
+      if (n.kind === 'fault') {
+        this.c.plateFaults++;
+        log.warn({ plateId: n.plateId, reason: n.reason }, 'plate faulted');
+        this.storage?.logDecision(`fault:${n.plateId}:${Math.round(n.t)}`, 'plate-fault', n);
+        this.publish('edge.alert', {
+          t: n.t,
+          kind: 'sensor-fault',
+          severity: 'warning',
+          message: `plate ${n.plateId}: ${n.reason}`,
+          ref: n.plateId,
+        });
+      } else {
+        this.storage?.logDecision(`recovered:${n.plateId}:${Math.round(n.t)}`, 'plate-recovered', n);
+        this.publish('edge.alert', {
+          t: n.t,
+          kind: 'sensor-fault',
+          severity: 'info',
+          message: `plate ${n.plateId} recovered`,
+          ref: n.plateId,
+        });
+      }
+    }
+  }
+
+  private onOpened(s: SessionInfo): void {
+    this.carts.open(s);
+    this.storage?.logDecision(`open:${s.sessionId}`, 'session-open', s);
+    this.publish('edge.session', {
+      sessionId: s.sessionId,
+      token: s.token,
+      t: s.enteredAt,
+      state: 'open',
+      members: s.members,
+    });
+  }
+
+  private onExited(s: SessionInfo & { exitedAt: number }): void {
+    if (!this.carts.has(s.sessionId)) this.carts.open(s);
+    this.carts.exited(s.sessionId, s.exitedAt, s.members);
+    if (!this.pendingFinal.some((p) => p.sessionId === s.sessionId))
+      this.pendingFinal.push({ sessionId: s.sessionId, exitedAt: s.exitedAt });
+    this.storage?.logDecision(`exit:${s.sessionId}`, 'session-exit', s);
+    this.publish('edge.session', {
+      sessionId: s.sessionId,
+      token: s.token,
+      t: s.exitedAt,
+      state: 'exiting',
+      members: s.members,
+    });
+  }
+
+  /** A cart finalises once every interaction that began before its exit has been decided. */
+  private tryFinalise(): void {
+    const pendingSince = this.detector.pendingSince();
+    const seen = this.detector.processedUntil();
+    const ready: PendingFinal[] = [];
+    for (const p of this.pendingFinal) {
+      if (this.clock < p.exitedAt + this.cfg.finaliseDelayMs) continue;
+      // Wait until every healthy plate has been read past the exit and nothing begun before it is open.
+      const unseen = seen !== null && seen < p.exitedAt + this.cfg.shelf.triggerWindowMs;
+      const waiting = unseen || (pendingSince !== null && pendingSince <= p.exitedAt);
+      if (waiting && this.clock < p.exitedAt + this.cfg.maxFinaliseWaitMs) continue;
+      ready.push(p);
+    }
+    if (ready.length === 0) return;
+    ready.sort((a, b) => a.exitedAt - b.exitedAt || (a.sessionId < b.sessionId ? -1 : 1));
+    for (const p of ready) {
+      this.pendingFinal = this.pendingFinal.filter((q) => q !== p);
+      this.finalise(p);
+    }
+  }
+
+  private finalise(p: PendingFinal): void {
+    const cart = this.carts.get(p.sessionId);
+    if (!cart) return;
+    // A plate that is still faulted may hide a take: anyone who may have been at it goes to review.
+    for (const f of this.detector.faults()) {
+      if (f.since > p.exitedAt) continue;
+      const plate = this.store.plate(f.plateId);
+      if (!plate) continue;
+      const a = this.tracker.associate({
+        plates: [plate],
+        t0: Math.max(f.since, cart.enteredAt),
+        t1: Math.max(f.since, cart.enteredAt, p.exitedAt),
+      });
+      const mine = a.candidates.find((c) => c.sessionId === p.sessionId);
+      if ((mine && (a.uncertain || mine.prob >= this.cfg.carts.otherCandidateProb)) || (!mine && a.uncertain))
+        this.carts.addReason(
+          p.sessionId,
+          `plate ${f.plateId} faulted (${f.reason}) while the shopper was in the store`,
+        );
+    }
+    const receipt = this.carts.finalise(
+      p.sessionId,
+      this.store.id,
+      this.clock,
+      this.cfg.carts.reviewThreshold,
+    );
+    if (!receipt) return;
+    this.storage?.logDecision(`final:${p.sessionId}`, 'finalised', {
+      status: receipt.status,
+      confidence: receipt.confidence,
+    });
+    // Committed before it is published: after a crash the re-derived receipt is recognised and not sent twice.
+    const isNew = this.storage ? this.storage.commitReceipt(receipt) : true;
+    if (!isNew) return;
+    if (receipt.status === 'charge') this.c.receiptsCharge++;
+    else this.c.receiptsReview++;
+    this.publish('edge.receipt', receipt);
+    this.publish('edge.session', {
+      sessionId: receipt.sessionId,
+      token: receipt.token,
+      t: receipt.finalisedAt,
+      state: receipt.status === 'charge' ? 'finalised' : 'review',
+      members: cart.members,
+    });
+  }
+
+  checkpoint(): void {
+    if (!this.storage) return;
+    this.storage.logInputs(this.position, this.clock, {
+      messages: this.sinceCheckpoint,
+      counters: this.counters(),
+    });
+    this.sinceCheckpoint = {};
+    const state: EngineState = {
+      version: 1,
+      clock: this.clock,
+      position: this.position,
+      detector: this.detector.exportState(),
+      carts: this.carts.exportState(),
+      tracker: this.tracker.exportState(),
+      pendingFinal: this.pendingFinal,
+      foreign: this.foreign,
+      counters: this.c,
+      lastStep: this.lastStep,
+    };
+    this.storage.checkpoint({ position: this.position, clock: this.clock, state });
+    this.lastCheckpointClock = this.clock;
+  }
+
+  private restore(s: EngineState): void {
+    if (s.version !== 1) throw new StorageError(`snapshot version ${String(s.version)} is not supported`);
+    this.clock = s.clock;
+    this.position = s.position;
+    this.detector.importState(s.detector);
+    this.carts.importState(s.carts);
+    this.tracker.importState(s.tracker);
+    this.pendingFinal = s.pendingFinal;
+    this.foreign = s.foreign;
+    this.c = s.counters;
+    this.lastCheckpointClock = s.clock;
+    this.lastStep = s.lastStep;
+  }
+
+  counters(): EngineCounters {
+    const d = this.detector.counters();
+    return {
+      ...this.c,
+      messages: { ...this.c.messages },
+      invalidSamples: d.invalid,
+      lateSamples: d.late,
+      duplicateBatches: d.duplicates,
+      missingBatches: d.gaps,
+      backwardsBatches: d.backwards,
+    };
+  }
+
+  private warnOnce(key: string, fields: Record<string, unknown>, msg: string): void {
+    if (this.warned.has(key) || this.warned.size > 1000) return;
+    this.warned.add(key);
+    log.warn(fields, msg);
+  }
+}
+
+export function createEngine(opts: EngineOptions): Engine {
+  return new FusionEngine(opts);
+}
