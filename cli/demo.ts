@@ -2,9 +2,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startCloudServer } from '../cloud/index.ts';
+import { shopperWeb } from '../cloud/shopper-web/index.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Receipt } from '../core/receipt.ts';
 import { loadStore } from '../core/store/load-store.ts';
+import { createOperators, DEMO_OPERATORS, startOperatorApi } from '../edge/api/index.ts';
 import { InProcessBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
 import { cloudPaths, Outbox } from '../edge/outbox/index.ts';
@@ -20,6 +22,7 @@ interface DemoOptions {
   duration: string;
   data: string;
   cloudPort: string;
+  port: string;
   keep?: boolean;
 }
 
@@ -43,6 +46,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <d>', 'how long shoppers keep arriving', '30m')
     .option('--data <dir>', 'where the demo keeps its SQLite files', 'data/demo')
     .option('--cloud-port <n>', 'cloud HTTP port (0 = any)', '8081')
+    .option('--port <n>', 'operator dashboard port (0 = any)', '8080')
     .option('--keep', 'resume the previous demo state instead of starting fresh')
     .action(async (o: DemoOptions) => {
       if (!(PRESETS as readonly string[]).includes(o.preset))
@@ -58,6 +62,7 @@ export function registerDemoCommand(program: Command): void {
       const cloud = await startCloudServer(
         { port: Number(o.cloudPort), dbPath: join(o.data, 'cloud.db'), payments: 'ledger' },
         [{ model: store, secret }],
+        { plugins: [shopperWeb({ storeId: store.id, service: () => cloud.service })] },
       );
       const out = (line: string) => process.stdout.write(`${line}\n`);
       out(`Walkout demo — store "${store.config.name}", preset ${o.preset}, ${speed}× real time`);
@@ -84,7 +89,20 @@ export function registerDemoCommand(program: Command): void {
       };
 
       const bus = new InProcessBus();
-      const live = startLiveEngine({ store, bus, createTracker, db: join(o.data, 'edge.db') });
+      // Keep a handle on the tracker so the dashboard map gets shopper positions (edge.tracks) 5× a second.
+      let tracker: ReturnType<typeof createTracker> | undefined;
+      const live = startLiveEngine({
+        store,
+        bus,
+        db: join(o.data, 'edge.db'),
+        createTracker: (s, listener) => {
+          tracker = createTracker(s, listener);
+          return tracker;
+        },
+      });
+      const trackTimer = setInterval(() => {
+        if (tracker && live.engine.clock > 0) bus.publish('edge.tracks', tracker.snapshot(live.engine.clock));
+      }, 200);
       const names = new Map<string, string>();
       const outbox = new Outbox({
         dbPath: join(o.data, 'outbox.db'),
@@ -92,22 +110,42 @@ export function registerDemoCommand(program: Command): void {
         storeId: store.id,
         secret,
         onDelivered: (item) => {
-          if (item.kind !== 'cart') return;
+          if (item.kind !== 'cart' && item.kind !== 'release') return;
           const b = item.body as {
             state?: string;
             totalMinor?: number;
             receiptUrl?: string | null;
             reason?: string | null;
           } | null;
-          const who = names.get(item.key.slice(5)) ?? '';
+          const who = names.get(item.key.slice(item.key.indexOf('-') + 1)) ?? '';
           if (b?.state === 'settled')
             out(
-              `  💳 settled  ${who}: ${euro(b.totalMinor ?? 0, store.config.currency)} in ${Date.now() - item.queuedAt} ms — ${cloud.url}${b.receiptUrl ?? ''}`,
+              `  💳 settled  ${who}: ${euro(b.totalMinor ?? 0, store.config.currency)} in ${Date.now() - item.queuedAt} ms — ${cloud.url}/shop${b.receiptUrl ?? ''}`,
             );
           else out(`  ⚠  ${who}: cloud says ${b?.state ?? item.status}${b?.reason ? ` (${b.reason})` : ''}`);
         },
       });
       outbox.start();
+      const opDb = join(o.data, 'operators.db');
+      createOperators(opDb, DEMO_OPERATORS);
+      const dash = await startOperatorApi({
+        bus,
+        store,
+        dbPath: opDb,
+        port: Number(o.port),
+        // A reviewer released a cart: it settles through the cloud exactly once.
+        onRelease: (r) =>
+          outbox.enqueue(
+            'release',
+            `release-${r.sessionId}`,
+            'POST',
+            cloudPaths.release(store.id, r.sessionId),
+            r,
+            r.sessionId,
+          ),
+      });
+      out(`dashboard: ${dash.url}  (login reviewer / walkout-demo, or viewer / walkout-view)`);
+      out(`shop:     ${cloud.url}/shop  (shopper sign-up, entry QR code, receipts)`);
       bus.subscribe('edge.session', (s) => {
         const who = owner.get(s.token) ?? s.sessionId;
         names.set(s.sessionId, who);
@@ -140,7 +178,9 @@ export function registerDemoCommand(program: Command): void {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        clearInterval(trackTimer);
         await live.stop();
+        await dash.close();
         await outbox.stop();
         outbox.close();
         await cloud.close();

@@ -264,6 +264,8 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       let lastTracks = 0;
+      const pending = new Set<string>();
+      let flushTimer: NodeJS.Timeout | undefined;
       const send = (m: unknown) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
       };
@@ -276,7 +278,15 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
           send({ type: 'tracks', ...u });
         },
         flash: (plates) => send({ type: 'flash', plates }),
-        changed: (what) => send({ type: 'changed', what }),
+        // Coalesced: a busy shelf changes inventory many times a second; clients refetch at most 5×/s.
+        changed: (what) => {
+          pending.add(what);
+          flushTimer ??= setTimeout(() => {
+            flushTimer = undefined;
+            for (const w of pending) send({ type: 'changed', what: w });
+            pending.clear();
+          }, 200);
+        },
       });
       ws.on('message', (data) => {
         let json: unknown;
@@ -290,7 +300,10 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
         if (!r.success) send({ type: 'error', error: formatIssues(r.error).join('; ') });
         else send({ type: 'pong' });
       });
-      ws.on('close', off);
+      ws.on('close', () => {
+        off();
+        clearTimeout(flushTimer);
+      });
       send({ type: 'hello' });
     });
   });
