@@ -89,20 +89,7 @@ export function registerDemoCommand(program: Command): void {
       };
 
       const bus = new InProcessBus();
-      // Keep a handle on the tracker so the dashboard map gets shopper positions (edge.tracks) 5× a second.
-      let tracker: ReturnType<typeof createTracker> | undefined;
-      const live = startLiveEngine({
-        store,
-        bus,
-        db: join(o.data, 'edge.db'),
-        createTracker: (s, listener) => {
-          tracker = createTracker(s, listener);
-          return tracker;
-        },
-      });
-      const trackTimer = setInterval(() => {
-        if (tracker && live.engine.clock > 0) bus.publish('edge.tracks', tracker.snapshot(live.engine.clock));
-      }, 200);
+      const live = startLiveEngine({ store, bus, createTracker, db: join(o.data, 'edge.db') });
       const names = new Map<string, string>();
       const outbox = new Outbox({
         dbPath: join(o.data, 'outbox.db'),
@@ -178,7 +165,6 @@ export function registerDemoCommand(program: Command): void {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
-        clearInterval(trackTimer);
         await live.stop();
         await dash.close();
         await outbox.stop();

@@ -18,16 +18,12 @@ import { StorageError } from '../storage/index.ts';
 import type { SessionInfo, Tracker } from '../tracking/index.ts';
 import { EngineConfig } from './config.ts';
 import { decideEvent, type ForeignStock } from './decide-event.ts';
+import { finaliseSession, type PendingFinal } from './finalise-session.ts';
 import type { Engine, EngineOptions, Publish } from './index.ts';
 import { createEngineRegistry, type EngineCounters, emptyCounters } from './metrics.ts';
 import { splitByFacing } from './split-facings.ts';
 
 const log = createLogger('edge.engine');
-
-interface PendingFinal {
-  sessionId: string;
-  exitedAt: number;
-}
 
 /** Everything the engine needs to resume after kill -9; plain JSON. */
 interface EngineState {
@@ -75,7 +71,11 @@ class FusionEngine implements Engine {
   readonly resumePosition: number;
   readonly metrics: Registry;
 
+  private readonly tracksEveryMs: number;
+  private lastTracks = 0;
+
   constructor(opts: EngineOptions) {
+    this.tracksEveryMs = opts.tracksEveryMs ?? 0;
     this.cfg = parseOrThrow(EngineConfig, opts.config ?? {}, 'engine config', ConfigError);
     this.store = opts.store;
     this.storage = opts.storage;
@@ -198,6 +198,10 @@ class FusionEngine implements Engine {
   private step(): void {
     this.lastStep = this.clock;
     this.tracker.advance(this.clock);
+    if (this.tracksEveryMs > 0 && this.clock - this.lastTracks >= this.tracksEveryMs) {
+      this.lastTracks = this.clock;
+      this.publish('edge.tracks', this.tracker.snapshot(this.clock));
+    }
     const { events, notices } = this.detector.advance(this.clock, { silence: !this.draining });
     this.handleNotices(notices);
     for (const draft of events.flatMap((e) => this.split(e))) {
@@ -310,49 +314,20 @@ class FusionEngine implements Engine {
   }
 
   private finalise(p: PendingFinal): void {
-    const cart = this.carts.get(p.sessionId);
-    if (!cart) return;
-    // A plate that is still faulted may hide a take: anyone who may have been at it goes to review.
-    for (const f of this.detector.faults()) {
-      if (f.since > p.exitedAt) continue;
-      const plate = this.store.plate(f.plateId);
-      if (!plate) continue;
-      const a = this.tracker.associate({
-        plates: [plate],
-        t0: Math.max(f.since, cart.enteredAt),
-        t1: Math.max(f.since, cart.enteredAt, p.exitedAt),
-      });
-      const mine = a.candidates.find((c) => c.sessionId === p.sessionId);
-      if ((mine && (a.uncertain || mine.prob >= this.cfg.carts.otherCandidateProb)) || (!mine && a.uncertain))
-        this.carts.addReason(
-          p.sessionId,
-          `plate ${f.plateId} faulted (${f.reason}) while the shopper was in the store`,
-        );
-    }
-    const receipt = this.carts.finalise(
-      p.sessionId,
-      this.store.id,
+    finaliseSession(
+      {
+        store: this.store,
+        cfg: this.cfg,
+        detector: this.detector,
+        tracker: this.tracker,
+        carts: this.carts,
+        storage: this.storage,
+        publish: this.publish,
+        counters: this.c,
+      },
+      p,
       this.clock,
-      this.cfg.carts.reviewThreshold,
     );
-    if (!receipt) return;
-    this.storage?.logDecision(`final:${p.sessionId}`, 'finalised', {
-      status: receipt.status,
-      confidence: receipt.confidence,
-    });
-    // Committed before it is published: after a crash the re-derived receipt is recognised and not sent twice.
-    const isNew = this.storage ? this.storage.commitReceipt(receipt) : true;
-    if (!isNew) return;
-    if (receipt.status === 'charge') this.c.receiptsCharge++;
-    else this.c.receiptsReview++;
-    this.publish('edge.receipt', receipt);
-    this.publish('edge.session', {
-      sessionId: receipt.sessionId,
-      token: receipt.token,
-      t: receipt.finalisedAt,
-      state: receipt.status === 'charge' ? 'finalised' : 'review',
-      members: cart.members,
-    });
   }
 
   checkpoint(): void {

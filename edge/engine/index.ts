@@ -24,6 +24,8 @@ export interface EngineOptions {
   /** Identity of the input (recording hash, or `live:<store>`): a store bound to another input is refused. */
   sourceId?: string;
   publish?: Publish;
+  /** Publish `edge.tracks` (shopper positions for dashboards) every this many store ms; off when unset. */
+  tracksEveryMs?: number;
 }
 
 export interface Engine {

@@ -37,6 +37,7 @@ export function startLiveEngine(o: LiveEngineOptions): LiveEngine {
     sourceId: `live:${o.store.id}`,
     ...(o.config ? { config: o.config } : {}),
     publish: (topic, msg) => o.bus.publish(topic, msg),
+    tracksEveryMs: 200,
   });
   let lastWall = performance.now();
   let lastClock = engine.clock;
