@@ -131,6 +131,15 @@ export function registerDemoCommand(program: Command): void {
             r.sessionId,
           ),
       });
+      // Unified online/offline stock: units per product from shelf weights, to the cloud every 30 s.
+      const inventoryTimer = setInterval(() => {
+        const at = Math.round(live.engine.clock);
+        if (at <= 0) return;
+        const bySku = new Map<string, number>();
+        for (const i of dash.state.inventory()) bySku.set(i.sku, (bySku.get(i.sku) ?? 0) + i.units);
+        const items = [...bySku].map(([sku, units]) => ({ sku, units }));
+        outbox.enqueue('inventory', `inventory-${at}`, 'PUT', cloudPaths.inventory(store.id), { at, items });
+      }, 30_000);
       out(`dashboard: ${dash.url}  (login reviewer / walkout-demo, or viewer / walkout-view)`);
       out(`shop:     ${cloud.url}/shop  (shopper sign-up, entry QR code, receipts)`);
       bus.subscribe('edge.session', (s) => {
@@ -165,6 +174,7 @@ export function registerDemoCommand(program: Command): void {
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        clearInterval(inventoryTimer);
         await live.stop();
         await dash.close();
         await outbox.stop();

@@ -7,11 +7,13 @@ import { SIGNATURE_HEADERS, safeEqualHex, signRequest } from '../../core/signing
 import { formatIssues } from '../../core/validate.ts';
 import { SettlementError, type SettlementService } from '../settlement/settlement-service.ts';
 import {
+  CouponBody,
   CreateAccountBody,
   DisputeBody,
   EntryBody,
   InventoryBody,
   openApiDocument,
+  PreferencesBody,
 } from './routes-schema.ts';
 
 const log = createLogger('cloud.http');
@@ -120,8 +122,29 @@ export function buildCloudApp(opts: CloudHttpOptions): FastifyInstance {
       email: acc.email,
       name: acc.name,
       loyaltyPoints: acc.loyaltyPoints,
+      redeemLoyalty: acc.redeemLoyalty,
       blocked: acc.blocked,
+      coupons: service.storage.unusedCoupons(acc.id),
     };
+  });
+  const accountOr404 = (id: string) => {
+    const acc = service.storage.account(id);
+    if (!acc) throw new SettlementError(404, 'account not found');
+    return acc;
+  };
+  app.post<{ Params: { id: string } }>('/v1/accounts/:id/coupons', async (req, reply) => {
+    const acc = accountOr404(req.params.id);
+    const c = parse(CouponBody, req.body);
+    if ((c.percent === undefined) === (c.amountMinor === undefined))
+      throw new SettlementError(400, 'percent: give exactly one of percent or amountMinor');
+    service.storage.addCoupon(acc.id, c);
+    return reply.code(201).send({ coupons: service.storage.unusedCoupons(acc.id) });
+  });
+  app.put<{ Params: { id: string } }>('/v1/accounts/:id/preferences', async (req) => {
+    const acc = accountOr404(req.params.id);
+    const b = parse(PreferencesBody, req.body);
+    service.storage.setRedeemLoyalty(acc.id, b.redeemLoyalty);
+    return { redeemLoyalty: b.redeemLoyalty };
   });
   app.post<{ Params: { id: string }; Querystring: { store?: string } }>(
     '/v1/accounts/:id/entry-tokens',

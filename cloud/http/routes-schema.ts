@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Receipt } from '../../core/receipt.ts';
+import { Coupon } from '../pricing/pricing-config.ts';
 
 /** Every route's schemas in one table; the OpenAPI document is generated from it. */
 export const CreateAccountBody = z.strictObject({
@@ -10,6 +11,10 @@ export const CreateAccountBody = z.strictObject({
     .min(1)
     .max(255)
     .describe('Stripe PaymentMethod id from Stripe Elements (ledger: any id)'),
+});
+export const CouponBody = Coupon;
+export const PreferencesBody = z.strictObject({
+  redeemLoyalty: z.boolean().describe('Spend loyalty points automatically at checkout'),
 });
 export const EntryBody = z.strictObject({
   sessionId: z.string().min(1).max(128),
@@ -67,6 +72,20 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/accounts/{accountId}/entry-tokens?store={storeId}',
     summary: 'Short-lived signed QR payload for the entry gate',
     auth: 'none',
+  },
+  {
+    method: 'POST',
+    path: '/v1/accounts/{accountId}/coupons',
+    summary: 'Attach a digital coupon to an account',
+    auth: 'none',
+    body: CouponBody,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/accounts/{accountId}/preferences',
+    summary: 'Loyalty redemption preference',
+    auth: 'none',
+    body: PreferencesBody,
   },
   { method: 'GET', path: '/v1/stores/{storeId}/catalog', summary: 'Products and prices', auth: 'none' },
   {

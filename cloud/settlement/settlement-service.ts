@@ -78,7 +78,16 @@ export class SettlementService {
     const id = `acc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const customerId = await this.payments.createCustomer(email, name, `cus-${id}`);
     await this.payments.attachPaymentMethod(customerId, paymentMethod, `pm-${id}`);
-    const row: AccountRow = { id, email, name, customerId, paymentMethod, loyaltyPoints: 0, blocked: false };
+    const row: AccountRow = {
+      id,
+      email,
+      name,
+      customerId,
+      paymentMethod,
+      loyaltyPoints: 0,
+      blocked: false,
+      redeemLoyalty: false,
+    };
     this.storage.createAccount(row);
     return row;
   }
@@ -233,6 +242,7 @@ export class SettlementService {
       });
       return this.resultOf(this.storage.settlement(sessionId) as SettlementRow, false);
     }
+    // Coupons attached to the account and (if the shopper opted in) loyalty points apply at checkout.
     const priced =
       row.pricedJson !== null
         ? (JSON.parse(row.pricedJson) as PricedReceipt)
@@ -241,7 +251,10 @@ export class SettlementService {
             store.catalog,
             store.pricing,
             store.model.config.currency,
-            { redeemPoints: 0 },
+            {
+              coupons: this.storage.unusedCoupons(account.id),
+              redeemPoints: account.redeemLoyalty ? account.loyaltyPoints : 0,
+            },
           );
     // Price once and keep it: a retry after a crash must charge the same amount.
     if (row.pricedJson === null)
@@ -307,7 +320,17 @@ export class SettlementService {
       settledAt: this.now(),
       reason: null,
     });
-    this.storage.addLoyalty(account.id, priced.loyaltyEarnedPoints);
+    this.storage.addLoyalty(account.id, priced.loyaltyEarnedPoints - priced.loyaltyRedeemedPoints);
+    const used = [
+      ...new Set(
+        priced.lines.flatMap((l) => l.discounts.map((d) => d.id)).filter((id) => id.startsWith('coupon:')),
+      ),
+    ];
+    this.storage.markCouponsUsed(
+      account.id,
+      used.map((id) => id.slice('coupon:'.length)),
+      sessionId,
+    );
     if (this.storage.unpaidCount(account.id) === 0) this.storage.setBlocked(account.id, false);
     return this.resultOf(this.storage.settlement(sessionId) as SettlementRow, false);
   }

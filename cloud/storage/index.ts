@@ -1,3 +1,5 @@
+import type { Coupon } from '../pricing/pricing-config.ts';
+
 /** Rows of the cloud's storage; the SQLite implementation is the embedded default (PostgreSQL later). */
 export interface AccountRow {
   id: string;
@@ -7,6 +9,8 @@ export interface AccountRow {
   paymentMethod: string;
   loyaltyPoints: number;
   blocked: boolean;
+  /** Spend loyalty points automatically at checkout. */
+  redeemLoyalty: boolean;
 }
 
 export interface EntryRow {
@@ -54,6 +58,11 @@ export interface CloudStorage {
   accountByEmail(email: string): AccountRow | undefined;
   setBlocked(id: string, blocked: boolean): void;
   addLoyalty(id: string, delta: number): void;
+  setRedeemLoyalty(id: string, on: boolean): void;
+  addCoupon(accountId: string, coupon: Coupon): void;
+  /** Coupons not yet used by a settled receipt. */
+  unusedCoupons(accountId: string): Coupon[];
+  markCouponsUsed(accountId: string, codes: string[], sessionId: string): void;
   useNonce(nonce: string, sessionId: string): 'fresh' | 'same-session' | 'replayed';
   upsertEntry(e: EntryRow): void;
   entry(sessionId: string): EntryRow | undefined;

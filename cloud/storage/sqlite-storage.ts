@@ -1,9 +1,13 @@
 import Database from 'better-sqlite3';
+import type { Coupon } from '../pricing/pricing-config.ts';
 import type { AccountRow, CloudStorage, DisputeRow, EntryRow, SettlementRow } from './index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, email TEXT UNIQUE NOT NULL, name TEXT NOT NULL,
-  customer_id TEXT NOT NULL, payment_method TEXT NOT NULL, loyalty_points INTEGER NOT NULL DEFAULT 0, blocked INTEGER NOT NULL DEFAULT 0);
+  customer_id TEXT NOT NULL, payment_method TEXT NOT NULL, loyalty_points INTEGER NOT NULL DEFAULT 0, blocked INTEGER NOT NULL DEFAULT 0,
+  redeem_loyalty INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS coupons (account_id TEXT NOT NULL, code TEXT NOT NULL, coupon_json TEXT NOT NULL, used_session TEXT,
+  PRIMARY KEY (account_id, code));
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, session_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (session_id TEXT PRIMARY KEY, store_id TEXT NOT NULL, account_id TEXT NOT NULL, nonce TEXT NOT NULL,
   hold_intent TEXT, hold_minor INTEGER NOT NULL, entered_at INTEGER NOT NULL);
@@ -45,6 +49,10 @@ export class SqliteCloudStorage implements CloudStorage {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Databases created before loyalty preferences existed get the column added in place.
+    const cols = this.db.prepare('PRAGMA table_info(accounts)').all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === 'redeem_loyalty'))
+      this.db.exec('ALTER TABLE accounts ADD COLUMN redeem_loyalty INTEGER NOT NULL DEFAULT 0');
   }
 
   createAccount(a: AccountRow): void {
@@ -65,6 +73,7 @@ export class SqliteCloudStorage implements CloudStorage {
       paymentMethod: String(r.payment_method),
       loyaltyPoints: Number(r.loyalty_points),
       blocked: r.blocked === 1,
+      redeemLoyalty: r.redeem_loyalty === 1,
     };
   }
 
@@ -90,6 +99,37 @@ export class SqliteCloudStorage implements CloudStorage {
     this.db
       .prepare('UPDATE accounts SET loyalty_points = MAX(0, loyalty_points + ?) WHERE id = ?')
       .run(delta, id);
+  }
+
+  setRedeemLoyalty(id: string, on: boolean): void {
+    this.db.prepare('UPDATE accounts SET redeem_loyalty = ? WHERE id = ?').run(on ? 1 : 0, id);
+  }
+
+  addCoupon(accountId: string, coupon: Coupon): void {
+    this.db
+      .prepare(
+        'INSERT INTO coupons (account_id, code, coupon_json) VALUES (?, ?, ?) ON CONFLICT(account_id, code) DO NOTHING',
+      )
+      .run(accountId, coupon.code, JSON.stringify(coupon));
+  }
+
+  unusedCoupons(accountId: string): Coupon[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT coupon_json FROM coupons WHERE account_id = ? AND used_session IS NULL ORDER BY code',
+        )
+        .all(accountId) as Array<{
+        coupon_json: string;
+      }>
+    ).map((r) => JSON.parse(r.coupon_json) as Coupon);
+  }
+
+  markCouponsUsed(accountId: string, codes: string[], sessionId: string): void {
+    const stmt = this.db.prepare(
+      'UPDATE coupons SET used_session = ? WHERE account_id = ? AND code = ? AND used_session IS NULL',
+    );
+    for (const c of codes) stmt.run(sessionId, accountId, c);
   }
 
   useNonce(nonce: string, sessionId: string): 'fresh' | 'same-session' | 'replayed' {

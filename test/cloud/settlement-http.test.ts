@@ -105,3 +105,47 @@ describe('cloud settlement over HTTP (local ledger)', () => {
     expect(metrics).toContain('walkout_cloud_requests_total');
   });
 });
+
+describe('coupons and loyalty at checkout', () => {
+  it('applies an account coupon once and redeems loyalty points when the shopper opted in', async () => {
+    const tmp = tempDir();
+    const cloud = await startCloud(`${tmp.dir}/c.db`);
+    try {
+      const { acc } = await enter(cloud, 'L1');
+      const post = (path: string, body: unknown, method = 'POST') =>
+        fetch(`${cloud.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect(
+        (await post(`/v1/accounts/${acc.id}/coupons`, { code: 'C1', label: '1.00 off', amountMinor: 100 }))
+          .status,
+      ).toBe(201);
+      const bad = await post(`/v1/accounts/${acc.id}/coupons`, {
+        code: 'C2',
+        label: 'both',
+        amountMinor: 1,
+        percent: 5,
+      });
+      expect(bad.status).toBe(400);
+      const first = await edgePost(cloud.url, '/v1/stores/demo/carts', receipt('L1', [['oil-olive', 2]]));
+      // 2 × 6.99 − 1.00 coupon = 12.98; 12 points earned.
+      expect(first.body).toMatchObject({ state: 'settled', totalMinor: 1298 });
+      expect(cloud.service.storage.account(acc.id)?.loyaltyPoints).toBe(12);
+      expect(cloud.service.storage.unusedCoupons(acc.id)).toEqual([]);
+      expect((await post(`/v1/accounts/${acc.id}/preferences`, { redeemLoyalty: true }, 'PUT')).status).toBe(
+        200,
+      );
+      const { token } = cloud.service.issueEntryToken(acc.id, 'demo');
+      await edgePost(cloud.url, '/v1/stores/demo/entries', { sessionId: 'L2', token, enteredAt: Date.now() });
+      const second = await edgePost(cloud.url, '/v1/stores/demo/carts', receipt('L2', [['oil-olive', 1]]));
+      // 6.99 − 12 points (0.12): the coupon is not applied again.
+      expect(second.body).toMatchObject({ state: 'settled', totalMinor: 687 });
+      expect(cloud.service.storage.account(acc.id)?.loyaltyPoints).toBe(6);
+    } finally {
+      await cloud.close();
+      tmp.cleanup();
+    }
+  });
+});
