@@ -102,33 +102,21 @@ function checkReferences(cfg: z.output<typeof StoreConfigBase>, ctx: Ctx): void 
       }
     }
   }
-  duplicates(
-    cfg.gondolas,
-    (g) => g.id,
-    (i, v) =>
-      ctx.addIssue({ code: 'custom', path: ['gondolas', i, 'id'], message: `duplicate gondola id "${v}"` }),
-  );
-  duplicates(
-    cfg.products,
-    (p) => p.sku,
-    (i, v) => ctx.addIssue({ code: 'custom', path: ['products', i, 'sku'], message: `duplicate sku "${v}"` }),
-  );
-  duplicates(
-    cfg.cameras,
-    (c) => c.id,
-    (i, v) =>
-      ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `duplicate camera id "${v}"` }),
-  );
-  duplicates(
-    cfg.zones,
-    (z) => z.id,
-    (i, v) => ctx.addIssue({ code: 'custom', path: ['zones', i, 'id'], message: `duplicate zone id "${v}"` }),
-  );
-  duplicates(
-    cfg.gates,
-    (g) => g.id,
-    (i, v) => ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: `duplicate gate id "${v}"` }),
-  );
+  const unique = [
+    ['gondolas', 'id', 'gondola id'],
+    ['products', 'sku', 'sku'],
+    ['cameras', 'id', 'camera id'],
+    ['zones', 'id', 'zone id'],
+    ['gates', 'id', 'gate id'],
+  ] as const;
+  for (const [list, field, label] of unique) {
+    duplicates(
+      cfg[list] as ReadonlyArray<Record<string, unknown>>,
+      (x) => String(x[field]),
+      (i, v) =>
+        ctx.addIssue({ code: 'custom', path: [list, i, field], message: `duplicate ${label} "${v}"` }),
+    );
+  }
 
   const products = new Map(cfg.products.map((p) => [p.sku, p]));
   cfg.products.forEach((p, i) => {
