@@ -4,7 +4,7 @@ import { type GondolaConfig, StoreConfigBase } from './schema.ts';
 type Ctx = z.core.$RefinementCtx<z.output<typeof StoreConfigBase>>;
 
 function duplicates<T>(
-  items: T[],
+  items: readonly T[],
   key: (t: T) => string,
   report: (index: number, value: string) => void,
 ): void {
