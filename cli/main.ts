@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
 import { registerEdgeCommands } from '../edge/cli.ts';
-import { registerModelCommands } from '../models/cli.ts';
 import { registerSimulatorCommands } from '../simulator/cli.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerStoreCommands } from './store-commands.ts';
@@ -18,7 +17,6 @@ export function buildProgram(): Command {
   registerSimulatorCommands(program);
   registerEdgeCommands(program);
   registerCloudCommands(program);
-  registerModelCommands(program);
   return program;
 }
 
