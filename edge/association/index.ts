@@ -18,7 +18,7 @@ export interface AssociationParams {
 
 export const DEFAULT_ASSOCIATION: AssociationParams = {
   sigma: 0.12,
-  maxDistance: 0.45,
+  maxDistance: 1.0,
   ambiguity: 0.1,
   before: 1200,
   after: 600,
@@ -98,8 +98,12 @@ export function associate(
   const result: AssociationResult = {
     candidates: candidates.map(({ sessionId, prob }) => ({ sessionId, prob })),
   };
+  const winner = candidates[0];
+  const swapped = winner ? tracksOf(winner.sessionId).flatMap((tr) => Object.keys(tr.contested ?? {})) : [];
   if (best > p.maxDistance) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
   else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
+  else if (swapped.some((id) => present.some((s) => s.sessionId === id)))
+    result.uncertain = 'shopper passed close to another; identities may have swapped';
   return result;
 }

@@ -44,6 +44,24 @@ export interface AssociationResult {
   uncertain?: string;
 }
 
+/** Bad-input and activity counters; exported to Prometheus by edge/tracking/metrics.ts. */
+export interface TrackerCounters {
+  frames: number;
+  detections: number;
+  births: number;
+  reacquired: number;
+  unmatchedDetections: number;
+  unknownCamera: number;
+  unknownGate: number;
+  unscannedPassages: number;
+  exitsWithoutTrack: number;
+  clockBackwards: number;
+  /** Frames older than the camera's previous frame (dropped). */
+  cameraBackwards: number;
+  /** device.status reports of a camera going down. */
+  cameraDown: number;
+}
+
 export interface Tracker {
   onGateScan(m: GateScan): void;
   onGatePassage(m: GatePassage): void;
@@ -58,4 +76,6 @@ export interface Tracker {
   /** JSON-serialisable state for crash recovery, and its inverse. */
   exportState(): unknown;
   importState(state: unknown): void;
+  /** Optional (added after the first version): counters for metrics. */
+  counters?(): TrackerCounters;
 }

@@ -28,6 +28,11 @@ export interface Track {
   path: Array<[number, number, number]>;
   /** Latest wrist rays per camera: [t, left, right]; used to triangulate across views. */
   rays: Record<string, [number, Ray | null, Ray | null]>;
+  /**
+   * Sessions whose tracks came close enough to this one that their identities may have swapped
+   * (session id → last time). Association treats an event by this track as possibly theirs.
+   */
+  contested?: Record<string, number>;
 }
 
 export interface TrackCounters {

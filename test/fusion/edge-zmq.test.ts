@@ -41,11 +41,20 @@ describe('walkout edge on the zeromq bus', () => {
         '--bus-subscribe',
         endpoints.subscribe,
       ],
-      { stdio: 'ignore', env: { ...process.env, WALKOUT_LOG_LEVEL: 'silent' } },
+      { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, WALKOUT_LOG_LEVEL: 'info' } },
     );
     children.push(child);
+    // zeromq drops frames published before a subscriber is connected: wait for the engine to run.
+    const running = new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout?.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('edge engine running')) resolve();
+      });
+    });
     try {
-      await sleep(2500); // the child connects and subscribes (zeromq drops frames before that)
+      await Promise.race([running, sleep(30_000)]);
+      await sleep(500);
       const r = await openRecording(rec);
       let n = 0;
       for await (const e of r.entries()) {

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { loadStore } from '../../core/store/load-store.ts';
-import { createTracker } from '../../edge/tracking/create-tracker.ts';
+import { createTracker, type TrackerOptions } from '../../edge/tracking/create-tracker.ts';
 import type { SessionInfo } from '../../edge/tracking/index.ts';
 import { type Body, framesAt } from './synthetic-poses.ts';
 
 const store = loadStore('demo');
 const T0 = 1_800_000_000_000;
 
-function setup() {
+function setup(options: TrackerOptions = {}) {
   const opened: SessionInfo[] = [];
   const exited: Array<SessionInfo & { exitedAt: number }> = [];
-  const tracker = createTracker(store, { opened: (s) => opened.push(s), exited: (s) => exited.push(s) });
+  const tracker = createTracker(
+    store,
+    { opened: (s) => opened.push(s), exited: (s) => exited.push(s) },
+    options,
+  );
   let frame = 0;
   const step = (t: number, bodies: Body[]) => {
     for (const f of framesAt(store, t, bodies, frame++)) tracker.onPoses(f);
@@ -68,7 +72,9 @@ describe('tracker', () => {
     let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
     tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
     tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
-    t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+    // B walks around A (passing within 0.3 m would flag both as possibly swapped, see below).
+    t = walk(step, t, [1.0, 0.6], [0.8, 3.2], 2500, () => [{ x: 1.4, y: 3.2 }]);
+    t = walk(step, t, [0.8, 3.2], [1.4, 4.6], 1500, () => [{ x: 1.4, y: 3.2 }]);
     expect(opened).toHaveLength(2);
     expect(tracker.snapshot(t).tracks).toHaveLength(2);
     // A reaches g1.s2.p1 (y 3.0-3.4), B reaches g1.s2.p5 (y 4.6-5.0) at the same moment.
@@ -87,6 +93,55 @@ describe('tracker', () => {
     expect(a.candidates[0]?.prob).toBeGreaterThan(0.95);
     expect(b.candidates[0]?.prob).toBeGreaterThan(0.95);
     expect(a.uncertain).toBeUndefined();
+  });
+
+  it('sends events to review after two shoppers passed so close that their tracks may have swapped', () => {
+    const run = (contestDistance: number) => {
+      const { tracker, opened, step } = setup({ contestDistance });
+      tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+      tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+      let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
+      tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+      tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+      // B walks straight through where A stands.
+      t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+      for (let k = 0; k < 10; k++)
+        step(t + k * 100, [
+          { x: 1.4, y: 3.2, rightWrist: [2.2, 3.2, 0.7] },
+          { x: 1.4, y: 4.6 },
+        ]);
+      const pA = store.plate('g1.s2.p1');
+      if (!pA) throw new Error('plate');
+      return { opened, a: tracker.associate({ plates: [pA], t0: t + 100, t1: t + 900 }) };
+    };
+    const flagged = run(0.3);
+    expect(flagged.opened).toHaveLength(2);
+    expect(flagged.a.uncertain).toMatch(/swapped/);
+    // With the check disabled the same input is attributed with confidence (here rightly) to A.
+    const plain = run(0);
+    expect(plain.a.uncertain).toBeUndefined();
+    expect(plain.a.candidates[0]?.sessionId).toBe(plain.opened[0]?.sessionId);
+  });
+
+  it('keeps identities through a 1.5 s occlusion while another shopper walks nearby', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.4, 3.0], 3000);
+    tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+    t = walk(step, t, [1.0, 0.6], [0.7, 2.0], 2000, () => [{ x: 1.4, y: 3.0 }]);
+    // A walks on while unseen by every camera for 1.5 s; B stays visible 1 m away.
+    for (let k = 0; k < 15; k++) step(t + k * 100, [{ x: 0.7, y: 2.0 }]);
+    t += 1500;
+    t = walk(step, t, [1.4, 4.0], [1.4, 5.0], 1000, () => [{ x: 0.7, y: 2.0 }]);
+    const snap = tracker.snapshot(t);
+    const near = (x: number, y: number) =>
+      snap.tracks.find((k) => Math.hypot(k.position[0] - x, k.position[1] - y) < 0.4)?.sessionId;
+    expect(near(1.4, 5.0)).toBe(opened[0]?.sessionId);
+    expect(near(0.7, 2.0)).toBe(opened[1]?.sessionId);
+    // A's track was picked up again, not replaced by a new one.
+    expect(tracker.counters().births).toBe(2);
   });
 
   it('binds a group that entered on one scan to one session', () => {
