@@ -11,6 +11,7 @@ import { InProcessBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
 import { cloudPaths, Outbox } from '../edge/outbox/index.ts';
 import { createTracker } from '../edge/tracking/create-tracker.ts';
+import { fetchModels } from '../models/fetch.ts';
 import { parseDuration } from '../simulator/cli.ts';
 import { PRESETS, type PresetName, simulate } from '../simulator/index.ts';
 
@@ -88,6 +89,12 @@ export function registerDemoCommand(program: Command): void {
         return token;
       };
 
+      // First start: cache the pose models for camera workers (the simulated cameras do not need them).
+      fetchModels(['movenet-multipose'])
+        .then((got) => got.length > 0 && out(`models:   fetched ${got.join(', ')} into the cache`))
+        .catch((err: unknown) =>
+          out(`models:   not fetched (${(err as Error).message}); run \`walkout models fetch\` later`),
+        );
       const bus = new InProcessBus();
       const live = startLiveEngine({ store, bus, createTracker, db: join(o.data, 'edge.db') });
       const names = new Map<string, string>();
