@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { SerialPort } from 'serialport';
+import { cobsEncode, crc16Ccitt, encodeFrame } from '../../hardware/shelf/cobs.ts';
+import { ShelfFrameParser } from '../../hardware/shelf/frame-parser.ts';
+import {
+  CMD,
+  encodeCalibrateReply,
+  encodeHealth,
+  encodeIdentity,
+  encodeReply,
+  encodeSamples,
+  encodeTareReply,
+  type RequestFrame,
+  type ShelfFrame,
+  STATUS,
+} from '../../hardware/shelf/protocol.ts';
+
+export interface ShelfFirmwareOptions {
+  controllerId: string;
+  /** Device end of the pty pair. */
+  path: string;
+  channels: number;
+  rateHz?: number;
+  /** Per-channel raw counts with nothing on the plate (the load cell's zero offset). */
+  offsets?: number[];
+  /** Per-channel counts per gram. */
+  countsPerGram?: number[];
+  /** Raw-count noise (uniform ±noise). */
+  noise?: number;
+}
+
+/**
+ * Emulates a shelf controller's firmware on the device end of a pty: streams sample frames built
+ * from the grams on each plate (grams → counts with a per-channel offset and scale), answers
+ * identify/tare/calibrate/set-rate/health exactly as docs/shelf-protocol.md says, and injects faults
+ * on request: line noise, dropped bytes, corrupted CRCs, skipped frames, clock jumps, mute.
+ */
+export class ShelfFirmware {
+  readonly grams: number[];
+  rateHz: number;
+  /** When true, requests are read but never answered (for timeout tests). */
+  mute = false;
+  framesSent = 0;
+  rxErrors = 0;
+  private port: SerialPort | undefined;
+  private parser: ShelfFrameParser | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private bootAt = performance.now();
+  private clockShift = 0;
+  private nextSampleAt = 0;
+  private dropNext = 0;
+  private corruptNext = 0;
+  private skipNext = 0;
+  private readonly offsets: number[];
+  private readonly cpg: number[];
+
+  constructor(private readonly opts: ShelfFirmwareOptions) {
+    this.grams = new Array<number>(opts.channels).fill(0);
+    this.rateHz = opts.rateHz ?? 60;
+    this.offsets = opts.offsets ?? new Array<number>(opts.channels).fill(0);
+    this.cpg = opts.countsPerGram ?? new Array<number>(opts.channels).fill(420);
+  }
+
+  /** Device clock (ms since boot, plus any injected jump), as a u32 would hold it. */
+  deviceMs(at = performance.now()): number {
+    return Math.floor(at - this.bootAt + this.clockShift) >>> 0;
+  }
+
+  countsOf(channel: number): number {
+    const noise = this.opts.noise ?? 0;
+    return (
+      (this.offsets[channel] ?? 0) +
+      (this.cpg[channel] ?? 420) * (this.grams[channel] ?? 0) +
+      (noise > 0 ? (Math.random() * 2 - 1) * noise : 0)
+    );
+  }
+
+  /** Opens the device end and starts streaming. */
+  async attach(): Promise<void> {
+    const port = new SerialPort({ path: this.opts.path, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    const parser = new ShelfFrameParser();
+    port.pipe(parser);
+    parser.on('data', (f: ShelfFrame) => {
+      if (f.type === 'request') this.onRequest(f);
+    });
+    port.on('error', () => {});
+    port.once('close', () => this.stopStreaming());
+    this.port = port;
+    this.parser = parser;
+    this.nextSampleAt = performance.now();
+    this.timer = setInterval(() => this.tick(), 4);
+  }
+
+  /** Stops streaming and closes the device end (the pty itself belongs to SocatPtyPair). */
+  async detach(): Promise<void> {
+    this.stopStreaming();
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private stopStreaming(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.parser) this.rxErrors += this.parser.counters.crcErrors + this.parser.counters.malformed;
+    this.parser = undefined;
+  }
+
+  // ---------- fault injection ----------
+
+  /** Writes `n` random bytes between frames (line noise). */
+  injectGarbage(n: number): void {
+    this.port?.write(randomBytes(n));
+  }
+  /** The next `frames` frames lose a byte in the middle. */
+  dropBytes(frames = 1): void {
+    this.dropNext += frames;
+  }
+  /** The next `frames` frames get one payload bit flipped (CRC mismatch). */
+  corruptCrc(frames = 1): void {
+    this.corruptNext += frames;
+  }
+  /** The next `n` frames are built and never sent (lost in transit): the host sees a gap of n. */
+  skipFrames(n: number): void {
+    this.skipNext += n;
+  }
+  /** Moves the device clock by `deltaMs` (a resync or RTC glitch); negative goes back. */
+  jumpClock(deltaMs: number): void {
+    this.clockShift += deltaMs;
+  }
+  /** Writes raw bytes, e.g. half a frame. */
+  writeRaw(b: Buffer): void {
+    this.port?.write(b);
+  }
+
+  private tick(): void {
+    const port = this.port;
+    if (!port?.isOpen) return;
+    const period = 1000 / this.rateHz;
+    const now = performance.now();
+    // Catch up on every sample due so the rate holds even when timers fire late.
+    while (this.nextSampleAt <= now) {
+      const counts: number[] = [];
+      for (let ch = 0; ch < this.opts.channels; ch++) counts.push(this.countsOf(ch));
+      const payload = encodeSamples({
+        controllerId: this.opts.controllerId,
+        seq: this.seq,
+        deviceMs: this.deviceMs(this.nextSampleAt),
+        counts,
+      });
+      this.seq = (this.seq + 1) >>> 0;
+      let frame = encodeFrame(payload);
+      if (this.corruptNext > 0) {
+        this.corruptNext--;
+        // CRC over the true payload, then one bit of the last count flipped "on the wire".
+        const body = Buffer.alloc(payload.length + 2);
+        payload.copy(body);
+        body.writeUInt16BE(crc16Ccitt(payload), payload.length);
+        body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
+        frame = Buffer.concat([cobsEncode(body), Buffer.from([0])]);
+      } else if (this.dropNext > 0) {
+        this.dropNext--;
+        const mid = frame.length >> 1;
+        frame = Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
+      }
+      this.nextSampleAt += period;
+      if (this.skipNext > 0) {
+        this.skipNext--;
+        continue;
+      }
+      port.write(frame);
+      this.framesSent++;
+    }
+  }
+
+  private reply(req: RequestFrame, status: number, body: Uint8Array = Buffer.alloc(0)): void {
+    this.port?.write(encodeFrame(encodeReply(req.reqId, req.cmd, status, body)));
+  }
+
+  /** Average of `n` readings, taken over the next n sample periods like the real firmware. */
+  private average(channel: number, n: number, done: (avg: number) => void): void {
+    let sum = 0;
+    let k = 0;
+    const step = (): void => {
+      sum += this.countsOf(channel);
+      if (++k >= n) done(sum / n);
+      else setTimeout(step, 1000 / this.rateHz);
+    };
+    step();
+  }
+
+  private onRequest(req: RequestFrame): void {
+    if (this.mute) return;
+    const a = req.args;
+    switch (req.cmd) {
+      case CMD.identify:
+        return this.reply(
+          req,
+          STATUS.ok,
+          encodeIdentity({
+            controllerId: this.opts.controllerId,
+            firmware: 'walkout-emu 1.0',
+            channels: this.opts.channels,
+            rateHz: this.rateHz,
+          }),
+        );
+      case CMD.health:
+        return this.reply(
+          req,
+          STATUS.ok,
+          encodeHealth({
+            uptimeMs: this.deviceMs(),
+            framesSent: this.framesSent,
+            faultMask: 0,
+            rxErrors: this.rxErrors + (this.parser?.counters.crcErrors ?? 0),
+          }),
+        );
+      case CMD.setRate: {
+        const hz = a[0] ?? 0;
+        if (hz < 1 || hz > 60) return this.reply(req, STATUS.badArgs);
+        this.rateHz = hz;
+        return this.reply(req, STATUS.ok, Buffer.from([hz]));
+      }
+      case CMD.tare: {
+        if (a.length < 3) return this.reply(req, STATUS.badArgs);
+        const mask = a.readUInt16LE(0);
+        const n = Math.max(1, a[2] ?? 1);
+        const chans = [...Array(this.opts.channels).keys()].filter((ch) => mask & (1 << ch));
+        const out = new Map<number, number>();
+        if (chans.length === 0) return this.reply(req, STATUS.badArgs);
+        for (const ch of chans)
+          this.average(ch, n, (avg) => {
+            out.set(ch, avg);
+            if (out.size === chans.length) this.reply(req, STATUS.ok, encodeTareReply(out));
+          });
+        return;
+      }
+      case CMD.calibrate: {
+        const ch = a[0] ?? 255;
+        if (a.length < 6 || ch >= this.opts.channels || !(a.readFloatLE(2) > 0))
+          return this.reply(req, STATUS.badArgs);
+        return this.average(ch, Math.max(1, a[1] ?? 1), (avg) =>
+          this.reply(req, STATUS.ok, encodeCalibrateReply(ch, avg)),
+        );
+      }
+      default:
+        return this.reply(req, STATUS.unsupported);
+    }
+  }
+}
