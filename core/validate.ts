@@ -6,6 +6,9 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    // Keys that are not plain names (typos with spaces, colons, ...) are quoted so the path stays readable.
+    else if (typeof part === 'string' && !/^[A-Za-z_$][\w$-]*$/.test(part))
+      out += `[${JSON.stringify(part)}]`;
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out === '' ? '(root)' : out;

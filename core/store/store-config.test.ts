@@ -58,3 +58,17 @@ describe('store config', () => {
     expect(p?.facing?.sku).toBeDefined();
   });
 });
+
+describe('error paths', () => {
+  it('quotes keys that are not plain names', () => {
+    const doc = demoStore() as unknown as {
+      gondolas: Array<{ shelves: Array<{ plates: Array<Record<string, unknown>> }> }>;
+    };
+    const plate = doc.gondolas[0]?.shelves[0]?.plates[0];
+    if (!plate) throw new Error('fixture');
+    plate['capacity grams'] = 5;
+    expect(errorsOf(doc)).toContain(
+      'gondolas[0].shelves[0].plates[0]["capacity grams"]: unknown key "capacity grams"',
+    );
+  });
+});
