@@ -22,12 +22,18 @@ const CPG = Array.from({ length: 16 }, (_, ch) => 400 + 3 * ch);
 
 describe('shelf driver over a real socat pty', () => {
   it('round-trips frames into per-plate shelf.samples batches in grams', async () => {
-    rig = new ShelfRig();
-    calibrate(rig, OFFSETS, CPG);
-    await rig.start({ offsets: OFFSETS, countsPerGram: CPG });
-    rig.firmware.grams[0] = 500;
-    rig.firmware.grams[3] = 1234.5;
-    await sleep(250); // a batch spans 200 ms: skip batches holding samples from before the change
+    const r = new ShelfRig();
+    rig = r;
+    calibrate(r, OFFSETS, CPG);
+    await r.start({ offsets: OFFSETS, countsPerGram: CPG });
+    r.firmware.grams[0] = 500;
+    r.firmware.grams[3] = 1234.5;
+    // Skip batches holding samples from before the change: wait for the first one that is all new.
+    await rig.waitFor(
+      () => r.samples(plateOf(3)).some((b) => b.grams.every((g) => Math.abs((g ?? 0) - 1234.5) < 0.01)),
+      10_000,
+      'a batch taken after the change',
+    );
     const batches = await rig.nextBatches(plateOf(3), 6);
     for (const b of batches) {
       const { at: _at, ...msg } = b;
@@ -38,7 +44,9 @@ describe('shelf driver over a real socat pty', () => {
       expect(b.periodMs).toBeLessThan(17.4);
       // t0 is the first sample's store time: before arrival, by less than a batch plus slack.
       expect(b.t0).toBeLessThanOrEqual(b.at);
-      expect(b.at - b.t0).toBeLessThan(12 * 16.7 + 150);
+      // The slack (400 ms) absorbs scheduling on a loaded 2-core CI box; a clock-mapping
+      // error (offset or drift) would be seconds, not hundreds of milliseconds.
+      expect(b.at - b.t0).toBeLessThan(12 * 16.7 + 400);
     }
     const seqs = batches.map((b) => b.seq);
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
