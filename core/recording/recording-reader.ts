@@ -50,7 +50,8 @@ interface Line {
 
 async function* lines(path: string): AsyncGenerator<Line> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const input: Readable = (await isGzip(path)) ? file.pipe(createGunzip()) : file;
+  // Large gunzip chunks: the default 16 KiB made decompression callbacks a tenth of replay time.
+  const input: Readable = (await isGzip(path)) ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
   // Surface gunzip errors through the readline iterator instead of as unhandled stream errors.
   file.on('error', (e) => input.destroy(e));
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
