@@ -5,7 +5,9 @@ import { ValidationError } from '../core/errors.ts';
 import { Receipt, type TruthReceipt } from '../core/receipt.ts';
 import { openRecording, RecordingWriter } from '../core/recording/index.ts';
 import { loadStore } from '../core/store/load-store.ts';
+import type { StoreModel } from '../core/store/store-model.ts';
 import { formatIssues } from '../core/validate.ts';
+import { DEFAULT_ENDPOINTS, ZmqBus } from '../edge/bus/index.ts';
 import { DEFAULT_START_MS, PRESETS, type PresetName, simulate } from './index.ts';
 import { scoreReceipts } from './scoring/score.ts';
 
@@ -48,6 +50,44 @@ async function readReceipts(path: string): Promise<Receipt[]> {
   return out;
 }
 
+/**
+ * Plays a simulation onto the zeromq bus in real time (× speed), as the store's device daemons would:
+ * sensor messages only, never ground truth.
+ */
+async function publishLive(o: {
+  store: StoreModel;
+  preset: PresetName;
+  seed: number;
+  durationMs: number;
+  speed: number;
+  busPublish: string;
+}): Promise<void> {
+  if (!(o.speed > 0)) throw new ValidationError('--speed', ['--speed: must be > 0']);
+  // Publishing needs only the proxy's publisher side; the subscriber endpoint is unused here.
+  const bus = await ZmqBus.connect({
+    publish: o.busPublish,
+    subscribe: o.busPublish.replace(/\d+$/, (p) => String(Number(p) + 1)),
+  });
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+  });
+  const wall0 = performance.now();
+  let at0: number | undefined;
+  let sent = 0;
+  for (const e of simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs })) {
+    if (stop) break;
+    if (e.kind !== 'message') continue;
+    at0 ??= e.at;
+    const wait = wall0 + (e.at - at0) / o.speed - performance.now();
+    if (wait > 5) await new Promise((r) => setTimeout(r, wait));
+    bus.publish(e.topic, e.msg);
+    sent++;
+  }
+  await bus.close();
+  process.stdout.write(`published ${sent} sensor messages to ${o.busPublish}\n`);
+}
+
 export function registerSimulatorCommands(program: Command): void {
   program
     .command('sim')
@@ -56,37 +96,71 @@ export function registerSimulatorCommands(program: Command): void {
     .option('--preset <name>', `one of ${PRESETS.join(', ')}`, 'busy')
     .option('--duration <d>', 'arrival window, e.g. 90s, 10m, 1h', '10m')
     .option('--seed <n>', 'random seed', '1')
-    .requiredOption('--out <file>', 'recording to write (.ndjson or .ndjson.gz)')
-    .action(async (o: { store: string; preset: string; duration: string; seed: string; out: string }) => {
-      if (!(PRESETS as readonly string[]).includes(o.preset))
-        throw new ValidationError('--preset', [
-          `--preset: "${o.preset}" is not one of ${PRESETS.join(', ')}`,
-        ]);
-      const seed = Number(o.seed);
-      if (!Number.isInteger(seed)) throw new ValidationError('--seed', ['--seed: must be an integer']);
-      const store = loadStore(o.store);
-      const durationMs = parseDuration(o.duration);
-      const preset = o.preset as PresetName;
-      const w = RecordingWriter.open(o.out, {
-        generator: 'walkout-sim 0.1.0',
-        store: store.config,
-        sim: { preset, seed, startMs: DEFAULT_START_MS, durationMs },
-      });
-      let messages = 0;
-      let sessions = 0;
-      for (const e of simulate({ store, preset, seed, durationMs })) {
-        if (e.kind === 'message') {
-          w.message(e.at, e.topic, e.msg);
-          messages++;
-        } else {
-          w.truth(e.truth);
-          if (e.truth.truth === 'session') sessions++;
+    .option('--out <file>', 'recording to write (.ndjson or .ndjson.gz)')
+    .option(
+      '--live',
+      'publish the sensor messages on the zeromq bus in real time instead (for `walkout edge`)',
+    )
+    .option('--speed <x>', 'with --live: simulated seconds per wall second', '1')
+    .option(
+      '--bus-publish <endpoint>',
+      "with --live: the bus proxy's publisher side",
+      DEFAULT_ENDPOINTS.publish,
+    )
+    .action(
+      async (o: {
+        store: string;
+        preset: string;
+        duration: string;
+        seed: string;
+        out?: string;
+        live?: boolean;
+        speed: string;
+        busPublish: string;
+      }) => {
+        if (!o.out && !o.live) throw new ValidationError('walkout sim', ['--out: required (or --live)']);
+        if (!(PRESETS as readonly string[]).includes(o.preset))
+          throw new ValidationError('--preset', [
+            `--preset: "${o.preset}" is not one of ${PRESETS.join(', ')}`,
+          ]);
+        const seed = Number(o.seed);
+        if (!Number.isInteger(seed)) throw new ValidationError('--seed', ['--seed: must be an integer']);
+        const store = loadStore(o.store);
+        const durationMs = parseDuration(o.duration);
+        const preset = o.preset as PresetName;
+        if (o.live) {
+          await publishLive({
+            store,
+            preset,
+            seed,
+            durationMs,
+            speed: Number(o.speed),
+            busPublish: o.busPublish,
+          });
+          return;
         }
-        if ((messages & 1023) === 0) await w.flushIfNeeded();
-      }
-      await w.close();
-      process.stdout.write(`wrote ${o.out}: ${messages} messages, ${sessions} sessions\n`);
-    });
+        const out = o.out as string;
+        const w = RecordingWriter.open(out, {
+          generator: 'walkout-sim 0.1.0',
+          store: store.config,
+          sim: { preset, seed, startMs: DEFAULT_START_MS, durationMs },
+        });
+        let messages = 0;
+        let sessions = 0;
+        for (const e of simulate({ store, preset, seed, durationMs })) {
+          if (e.kind === 'message') {
+            w.message(e.at, e.topic, e.msg);
+            messages++;
+          } else {
+            w.truth(e.truth);
+            if (e.truth.truth === 'session') sessions++;
+          }
+          if ((messages & 1023) === 0) await w.flushIfNeeded();
+        }
+        await w.close();
+        process.stdout.write(`wrote ${out}: ${messages} messages, ${sessions} sessions\n`);
+      },
+    );
 
   program
     .command('score')
