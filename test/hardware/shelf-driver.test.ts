@@ -68,19 +68,21 @@ describe('shelf driver over a real socat pty', () => {
     await rig.nextBatches(plateOf(1), 2);
     const m = rig.driver.metrics;
 
+    const r = rig;
     rig.firmware.corruptCrc(3);
-    await sleep(150);
+    // Counters update when the next good frame arrives: wait for it rather than for a fixed time.
+    await r.waitFor(() => m.crcErrors >= 3 && m.lostFrames >= 3, 5000, 'CRC errors counted');
     expect(m.crcErrors).toBe(3);
     expect(m.gaps).toBe(1); // three consecutive frames lost: one gap of three
     expect(m.lostFrames).toBe(3);
 
     rig.firmware.dropBytes(2);
-    await sleep(150);
+    await r.waitFor(() => m.crcErrors + m.malformed >= 5 && m.lostFrames >= 5, 5000, 'dropped bytes counted');
     expect(m.crcErrors + m.malformed).toBe(5);
     expect(m.lostFrames).toBe(5);
 
     rig.firmware.skipFrames(7);
-    await sleep(150);
+    await r.waitFor(() => m.lostFrames >= 12, 5000, 'skipped frames counted');
     expect(m.lostFrames).toBe(12);
 
     // Half a frame followed by a whole one: the partial block is dropped, the next frame decodes.
@@ -89,7 +91,7 @@ describe('shelf driver over a real socat pty', () => {
     );
     rig.firmware.writeRaw(whole.subarray(0, whole.length >> 1));
     rig.firmware.injectGarbage(64);
-    await sleep(150);
+    await r.waitFor(() => m.crcErrors + m.malformed > 5, 5000, 'noise counted');
     const bad = m.crcErrors + m.malformed;
     expect(bad).toBeGreaterThan(5);
 
@@ -100,14 +102,18 @@ describe('shelf driver over a real socat pty', () => {
     await rig.waitFor(() => m.foreignFrames === 1, 2000, 'foreign frame');
 
     rig.firmware.grams[1] = 777;
-    await sleep(250);
+    await r.waitFor(
+      () => r.samples(plateOf(1)).some((b) => b.grams.every((g) => Math.abs((g ?? 0) - 777) < 0.01)),
+      5000,
+      'a batch taken after the change',
+    );
     const after = await rig.nextBatches(plateOf(1), 3);
     for (const b of after) for (const g of b.grams) expect(g).toBeCloseTo(777, 2);
     // No new errors while the line is clean.
     expect(m.crcErrors + m.malformed).toBe(bad);
     const framesBefore = m.frames;
-    await sleep(300);
-    expect(m.frames - framesBefore).toBeGreaterThan(10);
+    await r.waitFor(() => m.frames - framesBefore > 10, 5000, 'frames keep coming');
+    expect(m.crcErrors + m.malformed).toBe(bad);
   });
 
   it('reconnects with backoff when the pty disappears and resumes the stream', async () => {
@@ -127,7 +133,12 @@ describe('shelf driver over a real socat pty', () => {
     await rig.firmware.attach();
     rig.firmware.grams[2] = 2000;
     await rig.waitFor(() => rig?.driver.connected === true, 3000, 'reconnect');
-    await sleep(250);
+    await rig.waitFor(
+      () =>
+        rig?.samples(plateOf(2)).some((b) => b.grams.every((g) => Math.abs((g ?? 0) - 2000) < 0.01)) === true,
+      5000,
+      'a batch after reconnecting',
+    );
     const after = await rig.nextBatches(plateOf(2), 3);
     expect(rig.statuses().map((s) => s.status)).toEqual(['up', 'down', 'up']);
     expect(rig.driver.metrics.reconnects).toBe(1);
@@ -192,7 +203,11 @@ describe('shelf driver over a real socat pty', () => {
     again.close();
 
     rig.firmware.grams[0] = 333;
-    await sleep(250);
+    await rig.waitFor(
+      () => rig?.samples(plateOf(0)).some((b) => b.grams.every((g) => Math.abs((g ?? 0) - 333) < 2)) === true,
+      5000,
+      'a batch after the change',
+    );
     const b = (await rig.nextBatches(plateOf(0), 1))[0];
     const mean = (b?.grams ?? []).reduce<number>((s, g) => s + (g ?? 0), 0) / 12;
     expect(mean).toBeCloseTo(333, 0);
