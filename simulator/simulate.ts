@@ -46,9 +46,7 @@ function candidateFacings(store: StoreModel, params: SimParams, rng: Rng): Facin
  * Simulates store traffic: shoppers with plans, load cells, cameras and gates, yielding every sensor
  * message in arrival order and the ground truth as it happens. Deterministic from `seed`.
  */
-export function* simulate(
-  opts: SimulationOptions & { tokenFor?: (i: number) => string },
-): Generator<SimEntry> {
+export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
   const { store } = opts;
   const params = PRESET_PARAMS[opts.preset];
   const start = opts.startMs ?? DEFAULT_START_MS;
@@ -147,7 +145,9 @@ export function* simulate(
 
   const arrive = (t: number) => {
     const size = rng.chance(params.groupProbability) ? rng.int(2, 4) : 1;
-    const token = opts.tokenFor?.(arrivals) ?? `tok_${rng.hex(8)}`;
+    // Always draw, so supplying real tokens (the demo) leaves the rest of the simulation unchanged.
+    const drawn = `tok_${rng.hex(8)}`;
+    const token = opts.tokenFor?.(arrivals) ?? drawn;
     arrivals++;
     const session: Session = { token, scanAt: t, members: [], exited: 0, cart: new Map() };
     sessions.push(session);

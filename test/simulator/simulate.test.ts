@@ -148,6 +148,27 @@ describe('simulator', () => {
         expect(e.some((x) => x.kind === 'message' && x.topic === 'device.status')).toBe(true);
     }
   });
+
+  it('uses supplied entry tokens without changing anything else', () => {
+    const plain = collect('single', 3, 90_000);
+    const withTokens = [
+      ...simulate({ store, preset: 'single', seed: 3, durationMs: 90_000, tokenFor: (i) => `cloud-${i}` }),
+    ];
+    expect(withTokens).toHaveLength(plain.length);
+    const tokens = new Map<string, string>();
+    plain.forEach((e, i) => {
+      if (e.kind === 'message' && e.topic === 'gate.scan') {
+        const other = withTokens[i];
+        expect(other?.kind === 'message' && other.topic === 'gate.scan').toBe(true);
+        tokens.set((e.msg as { token: string }).token, `cloud-${tokens.size}`);
+      }
+    });
+    expect(tokens.size).toBeGreaterThan(0);
+    // Replace the random tokens by the supplied ones: the two runs must then be identical.
+    let text = JSON.stringify(plain);
+    for (const [from, to] of tokens) text = text.replaceAll(from, to);
+    expect(text).toBe(JSON.stringify(withTokens));
+  });
 });
 
 describe('property tests', () => {

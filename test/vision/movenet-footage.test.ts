@@ -7,7 +7,7 @@ import { fetchModels } from '../../models/fetch.ts';
 import { ensureFootage } from '../fixtures/fetch-footage.ts';
 
 // People counted by eye on PNGs extracted from vtest.avi (frame index → visible persons).
-// Frame 100 (7 people) is left out: MultiPose returns at most 6.
+// Frame 100 (7 people) is left out: at 512 MultiPose finds 5 (two off); see docs/vision.md.
 const COUNTED: Record<number, number> = { 0: 3, 300: 6, 500: 4 };
 const WRISTS = [9, 10];
 
