@@ -1,4 +1,5 @@
 import { Counter, Registry } from 'prom-client';
+import { registerScrapedCounters } from '../../core/metrics.ts';
 
 /** Plain counters on the hot path; prom-client reads them on scrape (a label lookup per sample is too slow). */
 export interface EngineCounters {
@@ -63,17 +64,7 @@ const SCALARS: Array<[Scalar, string, string]> = [
 
 export function createEngineRegistry(read: () => EngineCounters): Registry {
   const registry = new Registry();
-  for (const [key, name, help] of SCALARS) {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read()[key]);
-      },
-    });
-  }
+  registerScrapedCounters(registry, SCALARS, read);
   new Counter({
     name: 'walkout_edge_input_messages_total',
     help: 'Input messages consumed, by topic',

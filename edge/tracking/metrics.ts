@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { registerScrapedCounters } from '../../core/metrics.ts';
 import type { TrackerCounters } from './index.ts';
 
 const COUNTERS: Array<[keyof TrackerCounters, string, string]> = [
@@ -29,15 +30,5 @@ const COUNTERS: Array<[keyof TrackerCounters, string, string]> = [
  * prom-client reads them at scrape time.
  */
 export function registerTrackerMetrics(registry: Registry, read: () => TrackerCounters): void {
-  for (const [key, name, help] of COUNTERS) {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read()[key]);
-      },
-    });
-  }
+  registerScrapedCounters(registry, COUNTERS, read);
 }
