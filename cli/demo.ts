@@ -9,7 +9,7 @@ import { loadStore } from '../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, startOperatorApi } from '../edge/api/index.ts';
 import { InProcessBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
-import { cloudPaths, Outbox } from '../edge/outbox/index.ts';
+import { forwardToCloud, Outbox } from '../edge/outbox/index.ts';
 import { createTracker } from '../edge/tracking/create-tracker.ts';
 import { fetchModels } from '../models/fetch.ts';
 import { parseDuration } from '../simulator/cli.ts';
@@ -111,7 +111,7 @@ export function registerDemoCommand(program: Command): void {
             receiptUrl?: string | null;
             reason?: string | null;
           } | null;
-          const who = names.get(item.key.slice(item.key.indexOf('-') + 1)) ?? '';
+          const who = names.get(item.key.slice(item.key.indexOf(':') + 1)) ?? '';
           if (b?.state === 'settled')
             out(
               `  💳 settled  ${who}: ${euro(b.totalMinor ?? 0, store.config.currency)} in ${Date.now() - item.queuedAt} ms — ${cloud.url}/shop${b.receiptUrl ?? ''}`,
@@ -128,15 +128,7 @@ export function registerDemoCommand(program: Command): void {
         dbPath: opDb,
         port: Number(o.port),
         // A reviewer released a cart: it settles through the cloud exactly once.
-        onRelease: (r) =>
-          outbox.enqueue(
-            'release',
-            `release-${r.sessionId}`,
-            'POST',
-            cloudPaths.release(store.id, r.sessionId),
-            r,
-            r.sessionId,
-          ),
+        onRelease: (r) => outbox.enqueueRelease(r),
       });
       // Unified online/offline stock: units per product from shelf weights, to the cloud every 30 s.
       const inventoryTimer = setInterval(() => {
@@ -144,8 +136,10 @@ export function registerDemoCommand(program: Command): void {
         if (at <= 0) return;
         const bySku = new Map<string, number>();
         for (const i of dash.state.inventory()) bySku.set(i.sku, (bySku.get(i.sku) ?? 0) + i.units);
-        const items = [...bySku].map(([sku, units]) => ({ sku, units }));
-        outbox.enqueue('inventory', `inventory-${at}`, 'PUT', cloudPaths.inventory(store.id), { at, items });
+        outbox.enqueueInventory(
+          at,
+          [...bySku].map(([sku, units]) => ({ sku, units })),
+        );
       }, 30_000);
       out(`dashboard: ${dash.url}  (login reviewer / walkout-demo, or viewer / walkout-view)`);
       out(`shop:     ${cloud.url}/shop  (shopper sign-up, entry QR code, receipts)`);
@@ -154,14 +148,6 @@ export function registerDemoCommand(program: Command): void {
         names.set(s.sessionId, who);
         if (s.state === 'open') {
           out(`→ ${who} entered (session ${s.sessionId})`);
-          outbox.enqueue(
-            'entry',
-            `entry-${s.sessionId}`,
-            'POST',
-            cloudPaths.entry(store.id),
-            { sessionId: s.sessionId, token: s.token, enteredAt: s.t },
-            s.sessionId,
-          );
         } else if (s.state === 'exiting') out(`← ${who} left; finalising cart`);
       });
       bus.subscribe('edge.receipt', (r: Receipt) => {
@@ -172,10 +158,10 @@ export function registerDemoCommand(program: Command): void {
         out(
           `  🧾 ${who}: ${lines} — confidence ${(r.confidence * 100).toFixed(1)} %${r.status === 'review' ? ` → REVIEW (${r.reviewReasons[0] ?? ''})` : ''}`,
         );
-        // Reviewed carts are parked in the cloud too, until an operator releases them.
-        outbox.enqueue('cart', `cart-${r.sessionId}`, 'POST', cloudPaths.cart(store.id), r, r.sessionId);
       });
       bus.subscribe('edge.alert', (a) => out(`  ! ${a.severity}: ${a.message}`));
+      // Entries and finalised carts (review ones are parked in the cloud until released) go to the cloud.
+      forwardToCloud(bus, outbox);
 
       let stopping = false;
       const stop = async () => {

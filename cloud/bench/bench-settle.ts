@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadStore } from '../../core/store/load-store.ts';
-import { cloudPaths, Outbox } from '../../edge/outbox/index.ts';
+import { Outbox } from '../../edge/outbox/index.ts';
 import { StripeMockServer } from '../../test/stripe-mock/stripe-mock-server.ts';
 import { startCloudServer } from '../index.ts';
 
@@ -48,14 +48,7 @@ const skus = store.config.products.map((p) => p.sku);
 for (let i = 0; i < EXITS; i++) {
   const acc = await cloud.service.createAccount(`b${i}@example.com`, 'Bench', 'pm_card_visa');
   const { token } = cloud.service.issueEntryToken(acc.id, 'demo');
-  outbox.enqueue(
-    'entry',
-    `entry-b${i}`,
-    'POST',
-    cloudPaths.entry('demo'),
-    { sessionId: `b${i}`, token, enteredAt: Date.now() },
-    `b${i}`,
-  );
+  outbox.enqueueEntry({ sessionId: `b${i}`, token, enteredAt: Date.now() });
 }
 while (outbox.pending() > 0) await new Promise((r) => setTimeout(r, 10));
 const started = Date.now();
@@ -68,26 +61,19 @@ for (let i = 0; i < EXITS; i++) {
         evidence: [],
       }));
       const now = Date.now();
-      outbox.enqueue(
-        'cart',
-        `cart-b${i}`,
-        'POST',
-        cloudPaths.cart('demo'),
-        {
-          version: 1,
-          storeId: 'demo',
-          sessionId: `b${i}`,
-          token: 't',
-          enteredAt: now - 60_000,
-          exitedAt: now,
-          finalisedAt: now,
-          status: 'charge',
-          confidence: 1,
-          reviewReasons: [],
-          lines,
-        },
-        `b${i}`,
-      );
+      outbox.enqueueCart({
+        version: 1,
+        storeId: 'demo',
+        sessionId: `b${i}`,
+        token: 't',
+        enteredAt: now - 60_000,
+        exitedAt: now,
+        finalisedAt: now,
+        status: 'charge',
+        confidence: 1,
+        reviewReasons: [],
+        lines,
+      });
     },
     Math.floor((i * 1000) / EXITS),
   );

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { createLogger } from '../../core/log.ts';
+import type { Receipt } from '../../core/receipt.ts';
 import { signedHeaders } from '../../core/signing.ts';
+import type { Bus } from '../bus/index.ts';
 
 const log = createLogger('edge.outbox');
 
@@ -77,6 +79,50 @@ export class Outbox {
       .run(key, kind, group, method, path, JSON.stringify(body), now, now);
     this.wake?.();
     return r.changes === 1;
+  }
+
+  /** A scanned entry token: the cloud validates it and places the payment hold. */
+  enqueueEntry(e: { sessionId: string; token: string; enteredAt: number }): boolean {
+    return this.enqueue(
+      'entry',
+      `entry:${e.sessionId}`,
+      'POST',
+      cloudPaths.entry(this.o.storeId),
+      e,
+      e.sessionId,
+    );
+  }
+
+  /** A finalised cart (charged, or parked in the cloud for review). */
+  enqueueCart(r: Receipt): boolean {
+    return this.enqueue(
+      'cart',
+      `cart:${r.sessionId}`,
+      'POST',
+      cloudPaths.cart(this.o.storeId),
+      r,
+      r.sessionId,
+    );
+  }
+
+  /** A reviewed cart an operator released for charging. */
+  enqueueRelease(r: Receipt): boolean {
+    return this.enqueue(
+      'release',
+      `release:${r.sessionId}`,
+      'POST',
+      cloudPaths.release(this.o.storeId, r.sessionId),
+      r,
+      r.sessionId,
+    );
+  }
+
+  /** Units per product from shelf weights at store time `at`. */
+  enqueueInventory(at: number, items: Array<{ sku: string; units: number }>): boolean {
+    return this.enqueue('inventory', `inventory:${at}`, 'PUT', cloudPaths.inventory(this.o.storeId), {
+      at,
+      items,
+    });
   }
 
   pending(): number {
@@ -183,11 +229,26 @@ export class Outbox {
   }
 }
 
-/** Path helpers so callers never build cloud URLs by hand. */
-export const cloudPaths = {
+/** The cloud routes the outbox posts to (docs/cloud.md). */
+const cloudPaths = {
   entry: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/entries`,
   cart: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/carts`,
   release: (storeId: string, sessionId: string) =>
     `/v1/stores/${encodeURIComponent(storeId)}/carts/${encodeURIComponent(sessionId)}/release`,
   inventory: (storeId: string) => `/v1/stores/${encodeURIComponent(storeId)}/inventory`,
 };
+
+/**
+ * The edge's link to the cloud: every session opened at the gate and every finalised cart on the bus
+ * goes into the outbox. Returns a function that stops forwarding.
+ */
+export function forwardToCloud(bus: Pick<Bus, 'subscribe'>, outbox: Outbox): () => void {
+  const offSession = bus.subscribe('edge.session', (s) => {
+    if (s.state === 'open') outbox.enqueueEntry({ sessionId: s.sessionId, token: s.token, enteredAt: s.t });
+  });
+  const offReceipt = bus.subscribe('edge.receipt', (r) => outbox.enqueueCart(r));
+  return () => {
+    offSession();
+    offReceipt();
+  };
+}

@@ -9,7 +9,7 @@ import type { Receipt } from '../../core/receipt.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, type OperatorApi, startOperatorApi } from '../../edge/api/index.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
-import { cloudPaths, Outbox } from '../../edge/outbox/index.ts';
+import { Outbox } from '../../edge/outbox/index.ts';
 import { ARTIFACTS, launchChromium } from './browser.ts';
 
 /**
@@ -45,9 +45,7 @@ beforeAll(async () => {
   });
   outbox.start();
   // Stands in for the engine's cart delivery: every finalised receipt goes to the cloud.
-  bus.subscribe('edge.receipt', (r) =>
-    outbox.enqueue('cart', `cart:${r.sessionId}`, 'POST', cloudPaths.cart(store.id), r, r.sessionId),
-  );
+  bus.subscribe('edge.receipt', (r) => outbox.enqueueCart(r));
   const opDb = join(dir, 'operators.db');
   createOperators(opDb, DEMO_OPERATORS);
   api = await startOperatorApi({
@@ -55,15 +53,7 @@ beforeAll(async () => {
     store,
     dbPath: opDb,
     port: 0,
-    onRelease: (r) =>
-      outbox.enqueue(
-        'release',
-        `release:${r.sessionId}`,
-        'POST',
-        cloudPaths.release(store.id, r.sessionId),
-        r,
-        r.sessionId,
-      ),
+    onRelease: (r) => outbox.enqueueRelease(r),
   });
   chrome = await launchChromium();
 }, 90_000);
@@ -105,14 +95,7 @@ describe('operator dashboard and shopper pages in chromium', () => {
     // The gate scanned the token: the edge reports the entry (real outbox → signed cloud API).
     const sessionId = 'S-0001';
     const t0 = Date.now();
-    outbox.enqueue(
-      'entry',
-      `entry:${sessionId}`,
-      'POST',
-      cloudPaths.entry(store.id),
-      { sessionId, token, enteredAt: t0 },
-      sessionId,
-    );
+    outbox.enqueueEntry({ sessionId, token, enteredAt: t0 });
 
     const op = await chrome.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await op.goto(api.url);

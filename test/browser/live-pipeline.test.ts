@@ -9,7 +9,7 @@ import { loadStore } from '../../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, type OperatorApi, startOperatorApi } from '../../edge/api/index.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
 import { type LiveEngine, startLiveEngine } from '../../edge/engine/run-live.ts';
-import { cloudPaths, Outbox } from '../../edge/outbox/index.ts';
+import { forwardToCloud, Outbox } from '../../edge/outbox/index.ts';
 import { createTracker } from '../../edge/tracking/create-tracker.ts';
 import { type SimEntry, simulate } from '../../simulator/index.ts';
 import { ARTIFACTS, launchChromium } from './browser.ts';
@@ -46,21 +46,8 @@ beforeAll(async () => {
     baseDelayMs: 100,
   });
   outbox.start();
-  // The wiring `walkout demo` needs: entries and carts from the engine go to the cloud.
-  bus.subscribe('edge.session', (s) => {
-    if (s.state === 'open')
-      outbox.enqueue(
-        'entry',
-        `entry:${s.sessionId}`,
-        'POST',
-        cloudPaths.entry(store.id),
-        { sessionId: s.sessionId, token: s.token, enteredAt: s.t },
-        s.sessionId,
-      );
-  });
-  bus.subscribe('edge.receipt', (r) =>
-    outbox.enqueue('cart', `cart:${r.sessionId}`, 'POST', cloudPaths.cart(store.id), r, r.sessionId),
-  );
+  // The wiring `walkout demo` uses: entries and carts from the engine go to the cloud.
+  forwardToCloud(bus, outbox);
   engine = startLiveEngine({
     store,
     bus,

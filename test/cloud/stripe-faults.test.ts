@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningCloud, startCloudServer } from '../../cloud/index.ts';
-import { cloudPaths, Outbox } from '../../edge/outbox/index.ts';
+import { Outbox } from '../../edge/outbox/index.ts';
 import { StripeMockServer } from '../stripe-mock/stripe-mock-server.ts';
 import { edgePost, enter, receipt, SECRET, STORE, tempDir } from './cloud-fixture.ts';
 
@@ -122,32 +122,10 @@ describe('settlement with the Stripe SDK against a Stripe-compatible server', ()
       for (let i = 0; i < n; i++) {
         const acc = await cloud.service.createAccount(`o${i}@example.com`, 'Offline', 'pm_card_visa');
         const { token } = cloud.service.issueEntryToken(acc.id, 'demo');
-        outbox.enqueue(
-          'entry',
-          `entry-o${i}`,
-          'POST',
-          cloudPaths.entry('demo'),
-          { sessionId: `o${i}`, token, enteredAt: Date.now() },
-          `o${i}`,
-        );
-        outbox.enqueue(
-          'cart',
-          `cart-o${i}`,
-          'POST',
-          cloudPaths.cart('demo'),
-          receipt(`o${i}`, [['cola-330', 1 + (i % 3)]]),
-          `o${i}`,
-        );
+        outbox.enqueueEntry({ sessionId: `o${i}`, token, enteredAt: Date.now() });
+        outbox.enqueueCart(receipt(`o${i}`, [['cola-330', 1 + (i % 3)]]));
         // Duplicate delivery attempt from a restarted engine: ignored by key.
-        expect(
-          outbox.enqueue(
-            'cart',
-            `cart-o${i}`,
-            'POST',
-            cloudPaths.cart('demo'),
-            receipt(`o${i}`, [['cola-330', 1]]),
-          ),
-        ).toBe(false);
+        expect(outbox.enqueueCart(receipt(`o${i}`, [['cola-330', 1]]))).toBe(false);
       }
       // Offline: every attempt fails, nothing is lost or reordered.
       outbox.start();
