@@ -162,29 +162,20 @@ class StoreShelfEventDetector implements ShelfEventDetector {
       // A fault with no significant change means nothing happened while the plate was blind. A plate
       // whose activity overlapped a clearly changed neighbour needs less evidence: an item lying
       // across plates leaves a small share on one of them.
-      if (!significant) {
-        const weak = Math.abs(delta) > Math.max(this.cfg.sharedSigmas * se, this.cfg.minChangeGrams);
-        if (!weak || byPlate.size < 2) continue;
-        changes.push({
-          index,
-          plateId: first.seg.plateId,
-          delta,
-          se,
-          t0: first.seg.tStart,
-          t1: Math.max(...list.map((n) => n.seg.tEnd as number)),
-          weak: true,
-        });
-        continue;
-      }
-      changes.push({
+      const change = {
         index,
         plateId: first.seg.plateId,
         delta,
         se,
         t0: first.seg.tStart,
         t1: Math.max(...list.map((n) => n.seg.tEnd as number)),
-        ...(fault ? { fault } : {}),
-      });
+      };
+      if (!significant) {
+        const weak = Math.abs(delta) > Math.max(this.cfg.sharedSigmas * se, this.cfg.minChangeGrams);
+        if (weak && byPlate.size >= 2) changes.push({ ...change, weak: true });
+        continue;
+      }
+      changes.push({ ...change, ...(fault ? { fault } : {}) });
     }
     // Runs of adjacent changed plates; an unchanged plate between two changes separates interactions.
     let run: typeof changes = [];
