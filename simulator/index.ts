@@ -19,7 +19,7 @@ export interface SimulationOptions {
   /** Debug/test hook: true positions of everyone inside, every 60 Hz step. Never part of the output. */
   observe?: (
     t: number,
-    shoppers: ReadonlyArray<{ token: string; member: number; x: number; y: number }>,
+    shoppers: ReadonlyArray<{ token: string; member: number; x: number; y: number; height: number }>,
   ) => void;
 }
 

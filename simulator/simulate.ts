@@ -235,7 +235,7 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
       start + t,
       shoppers
         .filter((s) => !s.gone)
-        .map((s) => ({ token: s.session.token, member: s.member, x: s.x, y: s.y })),
+        .map((s) => ({ token: s.session.token, member: s.member, x: s.x, y: s.y, height: s.height })),
     );
     for (const session of sessions) {
       if (session.exited < session.members.length && session.members.every((m) => m.gone)) {

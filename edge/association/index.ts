@@ -73,6 +73,8 @@ export function associate(
   present: SessionRecord[],
   tracksOf: (sessionId: string) => Track[],
   camerasUp: boolean,
+  /** Whether a track's identity is in doubt right now (an unresolved close pass). */
+  inDoubt: (trackId: string) => boolean = () => false,
   p: AssociationParams = DEFAULT_ASSOCIATION,
 ): AssociationResult {
   if (present.length === 0) return { candidates: [], uncertain: 'no shopper inside the store' };
@@ -105,5 +107,7 @@ export function associate(
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
   else if (swapped.some((id) => present.some((s) => s.sessionId === id)))
     result.uncertain = 'shopper passed close to another; identities may have swapped';
+  else if (winner && tracksOf(winner.sessionId).some((tr) => inDoubt(tr.id)))
+    result.uncertain = 'shopper is next to another; identities not yet resolved';
   return result;
 }

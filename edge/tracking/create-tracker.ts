@@ -14,6 +14,7 @@ import type {
 
 export type { TrackerCounters } from './index.ts';
 
+import { type Encounter, EncounterBook, type EncounterCounters } from './encounters.ts';
 import { type SessionRecord, SessionRegistry } from './session-registry.ts';
 import { type Track, TrackManager } from './track-manager.ts';
 
@@ -56,6 +57,7 @@ class StoreTracker implements Tracker {
   private cameraDown: Record<string, boolean> = {};
   private clock = 0;
   private lastContestCheck = 0;
+  private readonly encounters: EncounterBook;
   private readonly unknownCameras = new Set<string>();
   private readonly contestM: number;
   private readonly gates: Map<string, GateConfig>;
@@ -72,7 +74,8 @@ class StoreTracker implements Tracker {
     this.gates = new Map(store.config.gates.map((g) => [g.id, g]));
     this.entryZones = store.config.zones.filter((z) => z.kind === 'entry').map((z) => z.area);
     this.params = { ...DEFAULT_ASSOCIATION, ...opts.association };
-    this.contestM = opts.contestDistance ?? 0.3;
+    this.contestM = opts.contestDistance ?? 0.35;
+    this.encounters = new EncounterBook({ meet: this.contestM, part: Math.max(0.6, this.contestM * 1.7) });
   }
 
   onGateScan(m: GateScan): void {
@@ -226,26 +229,15 @@ class StoreTracker implements Tracker {
     this.registry.prune(t, 120_000);
   }
 
-  /**
-   * Two bound tracks of different sessions this close may swap identities (greedy assignment cannot
-   * tell who is who while they overlap). Remember it so later events by either go to review instead
-   * of being charged to the wrong shopper with confidence.
-   */
+  /** Close passes between shoppers: resolved by body height, or contested (their events go to review). */
   private markContested(t: number): void {
     if (this.contestM <= 0 || t - this.lastContestCheck < 200) return;
     this.lastContestCheck = t;
     const live = this.tracks.tracks.filter(
       (tr) => tr.sessionId !== null && !tr.exited && t - tr.lastT < 1000,
     );
-    for (let i = 0; i < live.length; i++) {
-      const a = live[i] as Track;
-      for (let j = i + 1; j < live.length; j++) {
-        const b = live[j] as Track;
-        if (a.sessionId === b.sessionId || Math.hypot(a.x - b.x, a.y - b.y) > this.contestM) continue;
-        a.contested = { ...a.contested, [b.sessionId as string]: t };
-        b.contested = { ...b.contested, [a.sessionId as string]: t };
-      }
-    }
+    const everyone = this.tracks.tracks.filter((tr) => !tr.exited && t - tr.lastT < 1000);
+    this.encounters.check(t, live, everyone);
   }
 
   associate(req: AssociationRequest): AssociationResult {
@@ -257,6 +249,7 @@ class StoreTracker implements Tracker {
       present,
       (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
       this.camerasUp(req.t1) || this.camerasUp(req.t0),
+      (trackId) => this.encounters.pending(trackId),
       this.params,
     );
   }
@@ -312,6 +305,8 @@ class StoreTracker implements Tracker {
       cameraDown: this.cameraDown,
       clock: this.clock,
       lastContestCheck: this.lastContestCheck,
+      encounters: this.encounters.open,
+      encounterCounters: this.encounters.counters,
       c: this.c,
     };
   }
@@ -329,6 +324,8 @@ class StoreTracker implements Tracker {
       cameraDown: Record<string, boolean>;
       clock: number;
       lastContestCheck?: number;
+      encounters?: Encounter[];
+      encounterCounters?: EncounterCounters;
       c: StoreTracker['c'];
     };
     this.registry.sessions = s.sessions;
@@ -341,6 +338,8 @@ class StoreTracker implements Tracker {
     this.cameraDown = s.cameraDown;
     this.clock = s.clock;
     this.lastContestCheck = s.lastContestCheck ?? 0;
+    this.encounters.open = s.encounters ?? [];
+    if (s.encounterCounters) this.encounters.counters = s.encounterCounters;
     this.c = { ...this.c, ...s.c };
   }
 }

@@ -1,6 +1,8 @@
 import { CameraModel, type Ray, triangulate, type V3 } from '../../core/geometry/camera-model.ts';
 import type { CameraPoses } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
+import { assign } from './assignment.ts';
+import { type AxisState, axis, correct, predict } from './kalman.ts';
 
 /** A wrist position estimate in the store frame. */
 export interface WristSample {
@@ -24,6 +26,17 @@ export interface Track {
   hits: number;
   exited: boolean;
   wrists: WristSample[];
+  /** Kalman state per floor axis at time `kfT`; x, y, vx, vy mirror it for readers. */
+  kx?: AxisState;
+  ky?: AxisState;
+  kfT?: number;
+  /** Body height estimate (m) and its weight (number of detections folded in, capped). */
+  height?: number;
+  heightW?: number;
+  /** Height learnt while alone (edge/tracking/encounters.ts): who this track's person is. */
+  signature?: { h: number; n: number };
+  /** Single-detection height estimates of the last few seconds: [t, h]. */
+  recentHeights?: Array<[number, number]>;
   /** Floor positions, decimated, for association when wrists are not visible. */
   path: Array<[number, number, number]>;
   /** Latest wrist rays per camera: [t, left, right]; used to triangulate across views. */
@@ -46,9 +59,31 @@ export interface TrackCounters {
 
 const ANKLE_Z = 0.08;
 const SHOULDER_Z = 1.42;
-/** Extra cost (m) of matching a detection facing opposite to the track: resolves head-on crossings. */
-const FACING_COST = 0.35;
+/** Extra cost (negative log-likelihood) of a detection facing opposite to the track: resolves head-on crossings. */
+const FACING_COST = 2;
 const HIP_Z = 0.9;
+/** Keypoint heights as fractions of body height (anthropometric averages): nose, eyes, shoulders. */
+const HEIGHT_RATIOS: ReadonlyArray<readonly [number, number]> = [
+  [0, 0.93],
+  [1, 0.95],
+  [2, 0.95],
+  [5, 0.82],
+  [6, 0.82],
+];
+/** Floor-point variance (m²) by what it was measured from: both ankles, one ankle, hips. */
+const R_BOTH = 0.08 ** 2;
+const R_ONE = 0.18 ** 2;
+const R_HIP = 0.22 ** 2;
+/** White-noise acceleration (m²/s⁴) and the cap on velocity variance: people walk, stop and turn. */
+const Q_ACCEL = 4;
+const VEL_VAR_MAX = 1.2;
+/** Reference variance of the cost's log-determinant term, and the cost of leaving a detection unmatched. */
+const S_REF = 0.01;
+const UNMATCHED_COST = 9;
+/** Height difference scale (m) in the matching cost once a track's height has settled. */
+const HEIGHT_SD = 0.06;
+const HEIGHT_SETTLED = 8;
+const RECENT_HEIGHT_MS = 5000;
 const KP_MIN = 0.3;
 const HISTORY_MS = 12_000;
 const CROSS_VIEW_MS = 70;
@@ -103,8 +138,10 @@ function nearAxis(r: Ray, x: number, y: number): V3 {
 /**
  * Multi-camera people tracking on the floor plane. Each camera detection is placed on the floor by
  * intersecting its ankle (or hip) ray with the plane at that height — robust for ceiling cameras and
- * free of cross-camera matching; detections update the nearest track (greedy, gated). Wrists are
- * triangulated from rays of the same track seen by two cameras within 70 ms.
+ * free of cross-camera matching. Tracks carry a constant-velocity Kalman filter; each camera frame's
+ * detections are matched to tracks by minimum total cost (Mahalanobis distance to the prediction,
+ * facing and body height), so two shoppers crossing keep their identities. Wrists are triangulated
+ * from rays of the same track seen by two cameras within 70 ms.
  */
 export class TrackManager {
   tracks: Track[] = [];
@@ -134,66 +171,52 @@ export class TrackManager {
       return;
     }
     this.counters.frames++;
-    const { width, depth } = this.store.config.floor;
-    const obs: Array<{
-      x: number;
-      y: number;
-      det: CameraPoses['persons'][number];
-      facing: number | undefined;
-    }> = [];
-    for (const det of m.persons) {
-      if (det.score < 0.2) continue;
-      let floor: [number, number] | undefined;
-      const ankle = midpoint(det.keypoints, 15, 16);
-      if (ankle) floor = onPlane(cam.unproject(ankle[0], ankle[1]), ANKLE_Z);
-      if (!floor) {
-        const hip = midpoint(det.keypoints, 11, 12);
-        if (hip) floor = onPlane(cam.unproject(hip[0], hip[1]), HIP_Z);
-      }
-      if (!floor || floor[0] < -0.5 || floor[1] < -0.5 || floor[0] > width + 0.5 || floor[1] > depth + 0.5)
-        continue;
-      obs.push({ x: floor[0], y: floor[1], det, facing: facingOf(cam, det) });
-    }
+    const obs = this.observe(cam, m);
     this.counters.detections += obs.length;
 
-    // Greedy assignment by distance to each live track's predicted position.
-    const live = this.tracks.filter((t) => !t.exited && m.t - t.lastT < 4000);
-    const pairs: Array<[number, number, number]> = [];
+    const live = this.tracks.filter((t) => !t.exited && m.t - t.lastT < (t.sessionId ? 4000 : 2000));
+    const pred = live.map((tr) => this.predicted(tr, m.t));
+    const cost = obs.map((o) =>
+      live.map((tr, j) => {
+        const k = pred[j] as { x: AxisState; y: AxisState };
+        const s = k.x.pp + o.r;
+        const d2 = ((o.x - k.x.p) ** 2 + (o.y - k.y.p) ** 2) / s;
+        if (d2 > 25 || Math.hypot(o.x - k.x.p, o.y - k.y.p) > 1.5) return Number.POSITIVE_INFINITY;
+        let c = d2 / 2 + Math.log(s / S_REF);
+        if (o.facing !== undefined && tr.facing !== undefined)
+          c += (FACING_COST * (1 - Math.cos(o.facing - tr.facing))) / 2;
+        if (o.height !== undefined && tr.height !== undefined && (tr.heightW ?? 0) >= HEIGHT_SETTLED)
+          c += Math.min(6, ((o.height - tr.height) / HEIGHT_SD) ** 2 / 2);
+        return c;
+      }),
+    );
+    const match = assign(cost, live.length, UNMATCHED_COST);
+    const matched = new Set<Track>();
+    obs.forEach((o, i) => {
+      const j = match[i] ?? -1;
+      if (j < 0) return;
+      const tr = live[j] as Track;
+      matched.add(tr);
+      this.update(tr, o, m.t, cam, pred[j]);
+    });
     for (let i = 0; i < obs.length; i++) {
-      const o = obs[i] as (typeof obs)[number];
-      for (let j = 0; j < live.length; j++) {
-        const tr = live[j] as Track;
-        const dt = Math.max(0, Math.min(1, (m.t - tr.lastT) / 1000));
-        const px = tr.x + tr.vx * dt;
-        const py = tr.y + tr.vy * dt;
-        const d = Math.hypot(o.x - px, o.y - py);
-        const gate = 0.6 + 1.5 * Math.max(0, (m.t - tr.lastT) / 1000);
-        const turn =
-          o.facing !== undefined && tr.facing !== undefined ? (1 - Math.cos(o.facing - tr.facing)) / 2 : 0;
-        if (d < gate) pairs.push([d + FACING_COST * turn, i, j]);
-      }
-    }
-    pairs.sort((a, b) => a[0] - b[0]);
-    const usedObs = new Set<number>();
-    const usedTrack = new Set<number>();
-    for (const [, i, j] of pairs) {
-      if (usedObs.has(i) || usedTrack.has(j)) continue;
-      usedObs.add(i);
-      usedTrack.add(j);
-      const o = obs[i] as (typeof obs)[number];
-      this.update(live[j] as Track, o.x, o.y, m.t, cam, o.det, o.facing);
-    }
-    for (let i = 0; i < obs.length; i++) {
-      if (usedObs.has(i)) continue;
-      const o = obs[i] as (typeof obs)[number];
-      const lost = this.reacquire(o.x, o.y, m.t);
+      if ((match[i] ?? -1) >= 0) continue;
+      const o = obs[i] as Observation;
+      const lost = this.reacquire(o.x, o.y, m.t, matched);
       if (lost) {
         this.counters.reacquired++;
-        this.update(lost, o.x, o.y, m.t, cam, o.det, o.facing);
+        matched.add(lost);
+        this.update(lost, o, m.t, cam, undefined);
         continue;
       }
-      // Everyone gets a track, bound or not: an untracked person would otherwise steal the nearest
-      // track whenever its owner is missed for a frame. Identities are bound at the gate.
+      // A second detection right next to a track that is being seen is the same person measured
+      // badly (one ankle hidden, hip fallback): a new track there would later steal detections.
+      if (live.some((tr) => m.t - tr.lastT < 500 && Math.hypot(o.x - tr.x, o.y - tr.y) < 0.6)) {
+        this.counters.unmatched++;
+        continue;
+      }
+      // Everyone else gets a track, bound or not: an untracked person would otherwise steal the
+      // nearest track whenever its owner is missed for a frame. Identities are bound at the gate.
       const session = canBirth(o.x, o.y, m.t) ?? null;
       if (session === null) this.counters.unmatched++;
       const tr: Track = {
@@ -214,16 +237,60 @@ export class TrackManager {
       };
       this.tracks.push(tr);
       this.counters.births++;
-      this.update(tr, o.x, o.y, m.t, cam, o.det, o.facing);
+      matched.add(tr);
+      this.update(tr, o, m.t, cam, undefined);
     }
   }
 
+  /** Floor point, its variance, facing and height of every usable detection of a frame. */
+  private observe(cam: CameraModel, m: CameraPoses): Observation[] {
+    const { width, depth } = this.store.config.floor;
+    const obs: Observation[] = [];
+    for (const det of m.persons) {
+      if (det.score < 0.2) continue;
+      let floor: [number, number] | undefined;
+      let r = R_BOTH;
+      const kps = det.keypoints;
+      const both = (kps[15]?.[2] ?? 0) >= KP_MIN && (kps[16]?.[2] ?? 0) >= KP_MIN;
+      const ankle = midpoint(kps, 15, 16);
+      if (ankle) {
+        floor = onPlane(cam.unproject(ankle[0], ankle[1]), ANKLE_Z);
+        if (!both) r = R_ONE;
+      }
+      if (!floor) {
+        const hip = midpoint(kps, 11, 12);
+        if (hip) floor = onPlane(cam.unproject(hip[0], hip[1]), HIP_Z);
+        r = R_HIP;
+      }
+      if (!floor || floor[0] < -0.5 || floor[1] < -0.5 || floor[0] > width + 0.5 || floor[1] > depth + 0.5)
+        continue;
+      obs.push({
+        x: floor[0],
+        y: floor[1],
+        r,
+        det,
+        facing: facingOf(cam, det),
+        height: heightOf(cam, det, floor[0], floor[1]),
+      });
+    }
+    return obs;
+  }
+
+  /** The track's filter state predicted to `t` (never backwards: cameras are not synchronised). */
+  private predicted(tr: Track, t: number): { x: AxisState; y: AxisState } {
+    const kx = tr.kx ?? axis(tr.x, R_BOTH, VEL_VAR_MAX);
+    const ky = tr.ky ?? axis(tr.y, R_BOTH, VEL_VAR_MAX);
+    const dt = Math.max(0, (t - (tr.kfT ?? tr.lastT)) / 1000);
+    if (dt === 0) return { x: kx, y: ky };
+    return { x: capVelocity(predict(kx, dt, Q_ACCEL)), y: capVelocity(predict(ky, dt, Q_ACCEL)) };
+  }
+
   /** A bound track lost for a while (occlusion, missed detections) that could be at (x, y) now. */
-  private reacquire(x: number, y: number, t: number): Track | undefined {
+  private reacquire(x: number, y: number, t: number, taken: Set<Track>): Track | undefined {
     let best: Track | undefined;
     let bestD = Number.POSITIVE_INFINITY;
     for (const tr of this.tracks) {
-      if (tr.exited || tr.sessionId === null) continue;
+      if (tr.exited || tr.sessionId === null || taken.has(tr)) continue;
       const gap = (t - tr.lastT) / 1000;
       if (gap < 0.3 || gap > 60) continue;
       const d = Math.hypot(x - tr.x, y - tr.y);
@@ -237,47 +304,43 @@ export class TrackManager {
 
   private update(
     tr: Track,
-    x: number,
-    y: number,
+    o: Observation,
     t: number,
     cam: CameraModel,
-    det: CameraPoses['persons'][number],
-    facing: number | undefined,
+    pred: { x: AxisState; y: AxisState } | undefined,
   ): void {
-    if (facing !== undefined) {
+    if (o.facing !== undefined) {
       // Circular smoothing of the facing angle.
       tr.facing =
         tr.facing === undefined
-          ? facing
+          ? o.facing
           : Math.atan2(
-              0.7 * Math.sin(tr.facing) + 0.3 * Math.sin(facing),
-              0.7 * Math.cos(tr.facing) + 0.3 * Math.cos(facing),
+              0.7 * Math.sin(tr.facing) + 0.3 * Math.sin(o.facing),
+              0.7 * Math.cos(tr.facing) + 0.3 * Math.cos(o.facing),
             );
     }
-    if (tr.hits === 0) {
-      tr.x = x;
-      tr.y = y;
-    } else {
-      tr.x += 0.4 * (x - tr.x);
-      tr.y += 0.4 * (y - tr.y);
+    if (o.height !== undefined) {
+      const w = tr.heightW ?? 0;
+      tr.height = tr.height === undefined ? o.height : (tr.height * w + o.height) / (w + 1);
+      tr.heightW = Math.min(w + 1, 50);
+      const rh = (tr.recentHeights ??= []);
+      rh.push([t, o.height]);
+      while (rh.length > 0 && t - (rh[0] as [number, number])[0] > RECENT_HEIGHT_MS) rh.shift();
     }
-    // Velocity over ~0.5 s of the decimated path: updates from unsynchronised cameras come 10-50 ms
-    // apart, and differentiating those would mostly measure detection noise.
-    const ref = tr.path.find(([pt]) => t - pt <= 700);
-    if (ref && t - ref[0] >= 300) {
-      const span = (t - ref[0]) / 1000;
-      const vx = (tr.x - ref[1]) / span;
-      const vy = (tr.y - ref[2]) / span;
-      const speed = Math.hypot(vx, vy);
-      const cap = speed > 1.8 ? 1.8 / speed : 1;
-      tr.vx = vx * cap;
-      tr.vy = vy * cap;
-    }
+    // A fresh or reacquired track restarts its filter at the detection, keeping no stale velocity.
+    const k = pred && tr.hits > 0 ? pred : { x: axis(o.x, o.r, VEL_VAR_MAX), y: axis(o.y, o.r, VEL_VAR_MAX) };
+    tr.kx = pred && tr.hits > 0 ? correct(k.x, o.x, o.r) : k.x;
+    tr.ky = pred && tr.hits > 0 ? correct(k.y, o.y, o.r) : k.y;
+    tr.kfT = Math.max(t, tr.kfT ?? t);
+    tr.x = tr.kx.p;
+    tr.y = tr.ky.p;
+    tr.vx = tr.kx.v;
+    tr.vy = tr.ky.v;
     if (t > tr.lastT || tr.hits === 0) tr.lastT = t;
     tr.hits++;
     const last = tr.path[tr.path.length - 1];
     if (!last || t - last[0] >= 200) tr.path.push([t, tr.x, tr.y]);
-    this.addWrists(tr, t, cam, det);
+    this.addWrists(tr, t, cam, o.det);
     this.prune(tr, t);
   }
 
@@ -319,4 +382,45 @@ export class TrackManager {
       (tr) => t - tr.lastT < (tr.exited ? HISTORY_MS : tr.sessionId ? 600_000 : 5_000),
     );
   }
+}
+
+interface Observation {
+  x: number;
+  y: number;
+  /** Variance (m²) of the floor point. */
+  r: number;
+  det: CameraPoses['persons'][number];
+  facing: number | undefined;
+  height: number | undefined;
+}
+
+function capVelocity(a: AxisState): AxisState {
+  if (a.vv <= VEL_VAR_MAX) return a;
+  const s = Math.sqrt(VEL_VAR_MAX / a.vv);
+  return { ...a, vv: VEL_VAR_MAX, pv: a.pv * s };
+}
+
+/**
+ * Body height from one view: each head or shoulder keypoint's ray, taken where it passes the body's
+ * vertical axis above the floor point, scaled by that joint's share of body height; the median of
+ * what is visible. An appearance-free cue (no face, no image) that tells most pairs of shoppers apart.
+ */
+function heightOf(
+  cam: CameraModel,
+  det: CameraPoses['persons'][number],
+  x: number,
+  y: number,
+): number | undefined {
+  const hs: number[] = [];
+  for (const [k, ratio] of HEIGHT_RATIOS) {
+    const kp = det.keypoints[k];
+    if (!kp || kp[2] < KP_MIN) continue;
+    const z = nearAxis(cam.unproject(kp[0], kp[1]), x, y)[2];
+    const h = z / ratio;
+    if (h > 1.2 && h < 2.3) hs.push(h);
+  }
+  if (hs.length < 2) return undefined;
+  hs.sort((a, b) => a - b);
+  const mid = hs.length >> 1;
+  return hs.length % 2 ? (hs[mid] as number) : ((hs[mid - 1] as number) + (hs[mid] as number)) / 2;
 }

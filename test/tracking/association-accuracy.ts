@@ -21,6 +21,8 @@ export interface AssociationScore {
   identityRight: number;
   wallMs: number;
   simulatedMs: number;
+  /** Why flagged events were flagged (numbers in the reason masked). */
+  reasons: Record<string, number>;
 }
 
 /**
@@ -59,6 +61,7 @@ export function scoreAssociation(
     identityRight: 0,
     wallMs: 0,
     simulatedMs: 0,
+    reasons: {},
   };
   const judge = (ev: TruthEvent) => {
     const plates = ev.plates.map((p) => store.plate(p.plateId)).filter((p) => p !== undefined);
@@ -67,6 +70,8 @@ export function scoreAssociation(
     const right = top !== undefined && top === tokenToSession.get(ev.token);
     score.events++;
     if (r.uncertain) {
+      const key = r.uncertain.replace(/[0-9.]+/g, '#');
+      score.reasons[key] = (score.reasons[key] ?? 0) + 1;
       score.uncertain++;
       if (right) score.uncertainTopRight++;
     } else if (right) score.rightCertain++;

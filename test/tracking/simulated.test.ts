@@ -23,14 +23,18 @@ describe('tracker on simulated store runs (ground truth used only to score)', ()
   }, 30_000);
 
   it('busy: most events right, wrong confident attributions rare, ambiguous ones go to review', () => {
-    const s = scoreAssociation(store, 'busy', 3, 120_000);
-    console.log('busy', JSON.stringify(s));
-    expect(s.maxConcurrent).toBeGreaterThanOrEqual(8);
-    expect(s.events).toBeGreaterThan(40);
-    expect(s.rightCertain / s.events).toBeGreaterThan(0.5);
-    expect(s.wrongCertain / s.events).toBeLessThan(0.12);
-    expect(s.floorErrorP50).toBeLessThan(0.2);
-  }, 30_000);
+    // Four seeds: single 2-minute runs swing by ±15 points, a sum over ~250 events does not.
+    const runs = [1, 2, 3, 4].map((seed) => scoreAssociation(store, 'busy', seed, 120_000));
+    const sum = (k: 'events' | 'rightCertain' | 'wrongCertain') => runs.reduce((a, r) => a + r[k], 0);
+    console.log('busy', JSON.stringify(runs));
+    expect(Math.max(...runs.map((r) => r.maxConcurrent))).toBeGreaterThanOrEqual(8);
+    expect(sum('events')).toBeGreaterThan(200);
+    // Measured 65 % right and certain, 4.3 % wrong and certain, identity 0.87 (docs/tracking.md).
+    expect(sum('rightCertain') / sum('events')).toBeGreaterThan(0.6);
+    expect(sum('wrongCertain') / sum('events')).toBeLessThan(0.07);
+    for (const r of runs) expect(r.floorErrorP50).toBeLessThan(0.12);
+    expect(runs.reduce((a, r) => a + r.identityRight, 0) / runs.length).toBeGreaterThan(0.82);
+  }, 60_000);
 
   it('crowded: shoppers at the same shelf are sent to review rather than charged wrongly', () => {
     const s = scoreAssociation(store, 'crowded', 7, 120_000);
