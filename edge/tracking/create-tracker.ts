@@ -14,7 +14,7 @@ import type {
 
 export type { TrackerCounters } from './index.ts';
 
-import { type Encounter, EncounterBook, type EncounterCounters } from './encounters.ts';
+import { type Doubt, type Encounter, EncounterBook, type EncounterCounters } from './encounters.ts';
 import { type SessionRecord, SessionRegistry } from './session-registry.ts';
 import { type Track, TrackManager } from './track-manager.ts';
 
@@ -233,9 +233,9 @@ class StoreTracker implements Tracker {
   private markContested(t: number): void {
     if (this.contestM <= 0 || t - this.lastContestCheck < 200) return;
     this.lastContestCheck = t;
-    const live = this.tracks.tracks.filter(
-      (tr) => tr.sessionId !== null && !tr.exited && t - tr.lastT < 1000,
-    );
+    // Bound tracks not seen for a while stay in: a track that lost its person next to another one
+    // is exactly the case where identities get mixed up.
+    const live = this.tracks.tracks.filter((tr) => tr.sessionId !== null && !tr.exited);
     const everyone = this.tracks.tracks.filter((tr) => !tr.exited && t - tr.lastT < 1000);
     this.encounters.check(t, live, everyone);
   }
@@ -306,6 +306,7 @@ class StoreTracker implements Tracker {
       clock: this.clock,
       lastContestCheck: this.lastContestCheck,
       encounters: this.encounters.open,
+      doubts: this.encounters.doubts,
       encounterCounters: this.encounters.counters,
       c: this.c,
     };
@@ -325,6 +326,7 @@ class StoreTracker implements Tracker {
       clock: number;
       lastContestCheck?: number;
       encounters?: Encounter[];
+      doubts?: Doubt[];
       encounterCounters?: EncounterCounters;
       c: StoreTracker['c'];
     };
@@ -339,6 +341,7 @@ class StoreTracker implements Tracker {
     this.clock = s.clock;
     this.lastContestCheck = s.lastContestCheck ?? 0;
     this.encounters.open = s.encounters ?? [];
+    this.encounters.doubts = s.doubts ?? [];
     if (s.encounterCounters) this.encounters.counters = s.encounterCounters;
     this.c = { ...this.c, ...s.c };
   }

@@ -27,8 +27,10 @@ function meet(before: [number, number], after: [number, number]) {
   const a = track('ta', 's-a', 2);
   const b = track('tb', 's-b', 4);
   const heights = (t: number, ha: number, hb: number) => {
-    a.recentHeights = [...(a.recentHeights ?? []), [t, ha]];
-    b.recentHeights = [...(b.recentHeights ?? []), [t, hb]];
+    a.lastT = t;
+    b.lastT = t;
+    a.recentHeights = [...(a.recentHeights ?? []), [t, ha, 1]];
+    b.recentHeights = [...(b.recentHeights ?? []), [t, hb, 1]];
   };
   let t = 0;
   for (; t < 3000; t += 100) {
@@ -37,7 +39,11 @@ function meet(before: [number, number], after: [number, number]) {
   }
   a.x = 3;
   b.x = 3.1;
-  for (; t < 4000; t += 100) book.check(t, [a, b]);
+  for (; t < 4000; t += 100) {
+    a.lastT = t;
+    b.lastT = t;
+    book.check(t, [a, b]);
+  }
   expect(book.open).toHaveLength(1);
   a.x = 2;
   b.x = 4;
@@ -51,7 +57,7 @@ function meet(before: [number, number], after: [number, number]) {
 describe('close passes resolved by body height', () => {
   it('tracks that came out with each other’s people get their identities and history back', () => {
     const { book, a, b } = meet([1.62, 1.85], [1.85, 1.62]);
-    expect(book.counters).toMatchObject({ encounters: 1, swapped: 1, ambiguous: 0 });
+    expect(book.counters).toMatchObject({ encounters: 1, swapped: 1, kept: 1, ambiguous: 0 });
     expect(a.sessionId).toBe('s-b');
     expect(b.sessionId).toBe('s-a');
     // History from before the meeting stays with the person it was measured on.
@@ -62,19 +68,21 @@ describe('close passes resolved by body height', () => {
 
   it('keeps identities the heights confirm', () => {
     const { book, a } = meet([1.62, 1.85], [1.63, 1.84]);
-    expect(book.counters).toMatchObject({ kept: 1, swapped: 0, ambiguous: 0 });
+    expect(book.counters).toMatchObject({ kept: 2, swapped: 0, ambiguous: 0 });
     expect(a.sessionId).toBe('s-a');
   });
 
   it('contests a pass between people of the same height: their later events go to review', () => {
     const { book, a, b } = meet([1.74, 1.76], [1.75, 1.75]);
-    expect(book.counters.ambiguous).toBe(1);
+    expect(book.counters.ambiguous).toBe(2);
+    expect(a.sessionId).toBe('s-a');
     expect(a.contested).toHaveProperty('s-b');
     expect(b.contested).toHaveProperty('s-a');
   });
 
   it('contests heights that match neither person (someone else is involved)', () => {
-    const { book } = meet([1.62, 1.85], [1.72, 1.72]);
-    expect(book.counters.ambiguous).toBe(1);
+    const { book, a } = meet([1.62, 1.85], [1.72, 1.72]);
+    expect(book.counters.ambiguous).toBe(2);
+    expect(a.contested).toHaveProperty('s-b');
   });
 });

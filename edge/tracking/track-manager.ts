@@ -36,11 +36,11 @@ export interface Track {
   /** Height learnt while alone (edge/tracking/encounters.ts): who this track's person is. */
   signature?: { h: number; n: number };
   /** Single-detection height estimates of the last few seconds: [t, h]. */
-  recentHeights?: Array<[number, number]>;
+  recentHeights?: Array<[number, number, number?]>;
   /** Floor positions, decimated, for association when wrists are not visible. */
   path: Array<[number, number, number]>;
   /** Latest wrist rays per camera: [t, left, right]; used to triangulate across views. */
-  rays: Record<string, [number, Ray | null, Ray | null]>;
+  rays: Record<string, [number, Ray | null, Ray | null, (Ray | null)?]>;
   /**
    * Sessions whose tracks came close enough to this one that their identities may have swapped
    * (session id → last time). Association treats an event by this track as possibly theirs.
@@ -83,6 +83,10 @@ const UNMATCHED_COST = 9;
 /** Height difference scale (m) in the matching cost once a track's height has settled. */
 const HEIGHT_SD = 0.06;
 const HEIGHT_SETTLED = 8;
+/** The shoulder midpoint's share of body height. */
+const NECK_RATIO = 0.82;
+/** Steepest ray (vertical over horizontal) a height is measured from. */
+const MAX_STEEPNESS = 1.5;
 const RECENT_HEIGHT_MS = 5000;
 const KP_MIN = 0.3;
 const HISTORY_MS = 12_000;
@@ -319,14 +323,6 @@ export class TrackManager {
               0.7 * Math.cos(tr.facing) + 0.3 * Math.cos(o.facing),
             );
     }
-    if (o.height !== undefined) {
-      const w = tr.heightW ?? 0;
-      tr.height = tr.height === undefined ? o.height : (tr.height * w + o.height) / (w + 1);
-      tr.heightW = Math.min(w + 1, 50);
-      const rh = (tr.recentHeights ??= []);
-      rh.push([t, o.height]);
-      while (rh.length > 0 && t - (rh[0] as [number, number])[0] > RECENT_HEIGHT_MS) rh.shift();
-    }
     // A fresh or reacquired track restarts its filter at the detection, keeping no stale velocity.
     const k = pred && tr.hits > 0 ? pred : { x: axis(o.x, o.r, VEL_VAR_MAX), y: axis(o.y, o.r, VEL_VAR_MAX) };
     tr.kx = pred && tr.hits > 0 ? correct(k.x, o.x, o.r) : k.x;
@@ -340,11 +336,31 @@ export class TrackManager {
     tr.hits++;
     const last = tr.path[tr.path.length - 1];
     if (!last || t - last[0] >= 200) tr.path.push([t, tr.x, tr.y]);
-    this.addWrists(tr, t, cam, o.det);
+    const tri = this.addRays(tr, t, cam, o.det);
+    this.foldHeight(tr, t, tri ?? o.height, tri !== undefined);
     this.prune(tr, t);
   }
 
-  private addWrists(tr: Track, t: number, cam: CameraModel, det: CameraPoses['persons'][number]): void {
+  private foldHeight(tr: Track, t: number, h: number | undefined, tri: boolean): void {
+    if (h === undefined) return;
+    const w = tr.heightW ?? 0;
+    tr.height = tr.height === undefined ? h : (tr.height * w + h) / (w + 1);
+    tr.heightW = Math.min(w + 1, 50);
+    const rh = (tr.recentHeights ??= []);
+    rh.push([t, h, tri ? 1 : 0]);
+    while (rh.length > 0 && t - (rh[0] as [number, number, number])[0] > RECENT_HEIGHT_MS) rh.shift();
+  }
+
+  /**
+   * Keeps this view's wrist and neck (shoulder midpoint) rays, and triangulates them with the other
+   * views of the same track; returns the body height from the triangulated neck, if any.
+   */
+  private addRays(
+    tr: Track,
+    t: number,
+    cam: CameraModel,
+    det: CameraPoses['persons'][number],
+  ): number | undefined {
     const rays: [Ray | null, Ray | null] = [null, null];
     for (const [side, k] of [
       [0, 9],
@@ -364,7 +380,21 @@ export class TrackManager {
       if (p && (Math.hypot(p[0] - tr.x, p[1] - tr.y) > MAX_REACH || p[2] < 0 || p[2] > 2.4)) p = undefined;
       tr.wrists.push(p ? { t, p, tri: true } : { t, p: nearAxis(ray, tr.x, tr.y), tri: false });
     }
-    tr.rays[cam.id] = [t, rays[0], rays[1]];
+    const neckPx = (det.keypoints[5]?.[2] ?? 0) >= KP_MIN && (det.keypoints[6]?.[2] ?? 0) >= KP_MIN;
+    const neck = neckPx ? midpoint(det.keypoints, 5, 6) : undefined;
+    const neckRay = neck ? cam.unproject(neck[0], neck[1]) : null;
+    let height: number | undefined;
+    if (neckRay) {
+      const views: Ray[] = [neckRay];
+      for (const [camId, entry] of Object.entries(tr.rays))
+        if (camId !== cam.id && Math.abs(entry[0] - t) <= CROSS_VIEW_MS && entry[3]) views.push(entry[3]);
+      const p = views.length >= 2 ? triangulate(views) : undefined;
+      const h = p ? p[2] / NECK_RATIO : undefined;
+      if (p && h !== undefined && h > 1.2 && h < 2.3 && Math.hypot(p[0] - tr.x, p[1] - tr.y) < 0.5)
+        height = h;
+    }
+    tr.rays[cam.id] = [t, rays[0], rays[1], neckRay];
+    return height;
   }
 
   private prune(tr: Track, t: number): void {
@@ -415,7 +445,11 @@ function heightOf(
   for (const [k, ratio] of HEIGHT_RATIOS) {
     const kp = det.keypoints[k];
     if (!kp || kp[2] < KP_MIN) continue;
-    const z = nearAxis(cam.unproject(kp[0], kp[1]), x, y)[2];
+    const ray = cam.unproject(kp[0], kp[1]);
+    // Near the camera's nadir the ray is steep and a few centimetres of floor error become decimetres
+    // of height: only rays that reach the body from the side measure it.
+    if (Math.abs(ray.dir[2]) > MAX_STEEPNESS * Math.hypot(ray.dir[0], ray.dir[1])) continue;
+    const z = nearAxis(ray, x, y)[2];
     const h = z / ratio;
     if (h > 1.2 && h < 2.3) hs.push(h);
   }
