@@ -1,0 +1,279 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, type Logger } from '../../core/log.ts';
+import type { DeviceStatus } from '../../core/messages.ts';
+import type { CameraConfig } from './config.ts';
+import { CameraClosedError, CameraTimeoutError } from './errors.ts';
+import { type CameraFrame, FrameRing, type FrameSlot, RawFrameAssembler } from './frame-ring.ts';
+import type { Camera, CameraMetrics, CameraSink, CameraState } from './index.ts';
+
+// showinfo prints one line per frame leaving the filter graph: `n:  12 pts:  1234 pts_time:1.234 ...`.
+const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+)/;
+// ffmpeg's banner-ish lines; what is left when a run ends says why (refused, 404, EOF, bad URL).
+const NOISE = /^(\s|Input #|Output #|Stream mapping|frame=|video:|\[Parsed_showinfo)/;
+const PTS_RING = 64;
+const FPS_WINDOW = 32;
+
+/** Credentials never reach logs or status messages. */
+export const redactUrl = (s: string): string => s.replace(/(\w+:\/\/)[^@/\s]+@/g, '$1***@');
+
+/**
+ * One camera decoded by an ffmpeg child: input arguments per kind, then scaled to the configured size
+ * and written as raw rgb24 to stdout, cut into frames by RawFrameAssembler. When ffmpeg exits (stream
+ * gone, not up yet, killed) or stalls, it is started again with doubling backoff, reset by a run that
+ * delivered frames.
+ */
+export class FfmpegCamera implements Camera {
+  readonly metrics: CameraMetrics = {
+    frames: 0,
+    dropped: 0,
+    partialFrames: 0,
+    connects: 0,
+    reconnects: 0,
+    failedAttempts: 0,
+    disconnects: 0,
+    stalls: 0,
+    fps: 0,
+    lagMs: 0,
+  };
+  readonly width: number;
+  readonly height: number;
+  private readonly ring: FrameRing;
+  private readonly log: Logger;
+  private _state: CameraState = 'idle';
+  private child: ChildProcess | undefined;
+  private readonly abort = new AbortController();
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private seqBase = 0;
+  private reported: DeviceStatus['status'] | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly ptsN = new Int32Array(PTS_RING).fill(-1);
+  private readonly ptsT = new Float64Array(PTS_RING);
+  private readonly arrivals = new Float64Array(FPS_WINDOW);
+  /** Frames in `arrivals` from the current connection (a reconnect gap must not lower the rate). */
+  private arrivalCount = 0;
+  private readonly frameListeners = new Set<(frame: CameraFrame) => void>();
+  private readonly statusListeners = new Set<(status: DeviceStatus) => void>();
+
+  constructor(
+    private readonly cfg: CameraConfig,
+    private readonly inputArgs: string[],
+    private readonly sink?: CameraSink,
+    private readonly now: () => number = Date.now,
+  ) {
+    [this.width, this.height] = cfg.size;
+    this.ring = new FrameRing(cfg.cameraId, this.width, this.height, cfg.ringSize);
+    this.log = createLogger('hardware.camera', { cameraId: cfg.cameraId });
+  }
+
+  get cameraId(): string {
+    return this.cfg.cameraId;
+  }
+
+  get state(): CameraState {
+    return this._state;
+  }
+
+  private get closed(): boolean {
+    return this._state === 'closed';
+  }
+
+  onFrame(listener: (frame: CameraFrame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  onStatus(listener: (status: DeviceStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  get decoderPid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
+  start(): void {
+    if (this.loop || this._state === 'closed') return;
+    this._state = 'connecting';
+    this.loop = this.runLoop().catch((err: unknown) => this.log.error({ err }, 'camera loop failed'));
+  }
+
+  waitStreaming(timeoutMs = 30_000): Promise<void> {
+    if (this._state === 'streaming') return Promise.resolve();
+    if (this._state === 'closed')
+      return Promise.reject(new CameraClosedError(`camera ${this.cameraId} is closed`));
+    return new Promise((resolve, reject) => {
+      const w = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new CameraTimeoutError(`camera ${this.cameraId}: no frames within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+
+  private async runLoop(): Promise<void> {
+    let delay = this.cfg.reconnect.initialMs;
+    while (!this.closed) {
+      const delivered = await this.runOnce();
+      if (this.closed) return;
+      this._state = 'connecting';
+      if (delivered > 0) delay = this.cfg.reconnect.initialMs;
+      this.log.debug({ delay }, 'decoder ended, retrying');
+      try {
+        await sleep(delay, undefined, { signal: this.abort.signal });
+      } catch {
+        return; // closed while waiting
+      }
+      delay = Math.min(delay * 2, this.cfg.reconnect.maxMs);
+    }
+  }
+
+  /** One ffmpeg run; resolves with the frames it delivered once the process and its pipes closed. */
+  private runOnce(): Promise<number> {
+    const [w, h] = this.cfg.size;
+    // biome-ignore format: ffmpeg arguments read best in pairs
+    const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
+      // A short probe: the frame size comes from our scaler, so ffmpeg needs only the codec (2-3 s less).
+      '-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', '200000', ...this.inputArgs, '-an', '-sn', '-dn',
+      '-vf', `scale=${w}:${h},showinfo`, '-fps_mode', 'passthrough',
+      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+    const proc = spawn(this.cfg.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = proc;
+    const asm = new RawFrameAssembler(this.ring, this.now);
+    const started = this.now();
+    let delivered = 0;
+    let lastFrameAt = started;
+    let minOffset = Number.POSITIVE_INFINITY;
+    const tail: string[] = [];
+    this.ptsN.fill(-1);
+    createInterface({ input: proc.stderr }).on('line', (line) => {
+      const m = SHOWINFO.exec(line);
+      if (m) {
+        const n = Number(m[1]);
+        this.ptsN[n % PTS_RING] = n;
+        this.ptsT[n % PTS_RING] = Number(m[2]);
+      } else if (!NOISE.test(line)) {
+        tail.push(redactUrl(line));
+        if (tail.length > 4) tail.shift();
+      }
+    });
+    proc.stdout.pipe(asm);
+    asm.on('data', (slot: FrameSlot) => {
+      lastFrameAt = slot.t;
+      if (delivered++ === 0) this.onConnected();
+      const k = slot.index % PTS_RING;
+      slot.pts = this.ptsN[k] === slot.index ? (this.ptsT[k] as number) : Number.NaN;
+      if (!Number.isNaN(slot.pts)) {
+        const offset = slot.t - slot.pts * 1000;
+        minOffset = Math.min(minOffset, offset);
+        this.metrics.lagMs = offset - minOffset;
+      }
+      slot.seq = this.seqBase + slot.index;
+      this.deliver(slot);
+    });
+    const stall = setInterval(
+      () => {
+        if (this.now() - lastFrameAt <= this.cfg.stallMs || proc.exitCode !== null) return;
+        this.metrics.stalls++;
+        this.log.warn({ stallMs: this.cfg.stallMs, delivered }, 'no frame in time, restarting decoder');
+        proc.kill('SIGKILL');
+      },
+      Math.min(500, this.cfg.stallMs / 2),
+    );
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (why: string): void => {
+        if (done) return;
+        done = true;
+        clearInterval(stall);
+        this.child = undefined;
+        this.metrics.dropped += asm.dropped;
+        this.metrics.partialFrames += asm.partial;
+        this.seqBase += asm.index;
+        this.metrics.fps = 0;
+        const detail = redactUrl(`${why}${tail.length ? `: ${tail.join(' | ')}` : ''}`).slice(0, 1000);
+        if (this.closed) this.log.debug({ delivered }, 'decoder stopped');
+        else if (delivered > 0) {
+          this.metrics.disconnects++;
+          this.log.warn({ delivered, detail }, 'stream ended');
+        } else {
+          this.metrics.failedAttempts++;
+          this.log.debug({ detail }, 'connect failed');
+        }
+        if (!this.closed) this.report('down', detail);
+        resolve(delivered);
+      };
+      proc.once('error', (err) => finish(`cannot run ${this.cfg.ffmpeg}: ${err.message}`));
+      proc.once('close', (code, signal) => finish(`ffmpeg exited (${signal ?? code})`));
+    });
+  }
+
+  private onConnected(): void {
+    this.metrics.connects++;
+    this.arrivalCount = 0;
+    if (this.metrics.connects > 1) this.metrics.reconnects++;
+    this._state = 'streaming';
+    this.log.info({ connects: this.metrics.connects }, 'stream up');
+    this.report('up');
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  private deliver(slot: FrameSlot): void {
+    this.metrics.frames++;
+    const c = ++this.arrivalCount;
+    this.arrivals[c % FPS_WINDOW] = slot.t;
+    const n = Math.min(c, FPS_WINDOW);
+    const oldest = this.arrivals[(c - n + 1) % FPS_WINDOW] as number;
+    this.metrics.fps = n > 1 && slot.t > oldest ? ((n - 1) * 1000) / (slot.t - oldest) : 0;
+    for (const listener of this.frameListeners) {
+      try {
+        listener(slot);
+      } catch (err) {
+        // A consumer's bug must not take the camera down.
+        this.log.error({ err }, 'frame listener threw');
+      }
+    }
+    slot.release(); // the assembler's hold; consumers that retained keep theirs
+  }
+
+  private report(status: DeviceStatus['status'], detail?: string): void {
+    if (this.reported === status) return;
+    this.reported = status;
+    const msg: DeviceStatus = {
+      deviceId: this.cameraId,
+      kind: 'camera',
+      t: this.now(),
+      status,
+      ...(detail ? { detail } : {}),
+    };
+    for (const listener of this.statusListeners) listener(msg);
+    this.sink?.publish('device.status', msg);
+  }
+
+  async close(): Promise<void> {
+    if (this._state === 'closed') return;
+    this._state = 'closed';
+    this.abort.abort();
+    for (const w of this.waiters.splice(0)) w.reject(new CameraClosedError(`camera ${this.cameraId} closed`));
+    const proc = this.child;
+    if (proc && proc.exitCode === null) {
+      const gone = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 2000);
+      await gone;
+      clearTimeout(t);
+    }
+    await this.loop;
+  }
+}
