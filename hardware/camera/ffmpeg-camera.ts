@@ -150,7 +150,7 @@ export class FfmpegCamera implements Camera {
       '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
     const proc = spawn(this.cfg.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = proc;
-    const asm = new RawFrameAssembler(this.ring, this.now);
+    const asm = new RawFrameAssembler(this.ring, this.now, () => this.metrics.dropped++);
     const started = this.now();
     let delivered = 0;
     let lastFrameAt = started;
@@ -198,7 +198,6 @@ export class FfmpegCamera implements Camera {
         done = true;
         clearInterval(stall);
         this.child = undefined;
-        this.metrics.dropped += asm.dropped;
         this.metrics.partialFrames += asm.partial;
         this.seqBase += asm.index;
         this.metrics.fps = 0;

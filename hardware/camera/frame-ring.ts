@@ -90,6 +90,8 @@ export class RawFrameAssembler extends Transform {
   constructor(
     private readonly ring: FrameRing,
     private readonly now: () => number = Date.now,
+    /** Called per dropped frame, as it happens (nothing else runs while consumers hold everything). */
+    private readonly onDrop: () => void = () => {},
   ) {
     super({ readableObjectMode: true, readableHighWaterMark: ring.slots.length });
   }
@@ -115,8 +117,10 @@ export class RawFrameAssembler extends Transform {
       this.cur = undefined;
       slot.t = this.now();
       slot.index = this.index++;
-      if (slot === this.ring.scratch) this.dropped++;
-      else this.push(slot);
+      if (slot === this.ring.scratch) {
+        this.dropped++;
+        this.onDrop();
+      } else this.push(slot);
     }
     done();
   }
