@@ -4,9 +4,9 @@ import { createLogger } from '../../core/log.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { parseOrThrow } from '../../core/validate.ts';
 import { DEFAULT_ENDPOINTS, ZmqBus } from '../../edge/bus/index.ts';
-import { createPoseBackend } from '../../edge/vision/index.ts';
 import { CameraConfig, type CameraConfigInput, createCamera } from './index.ts';
 import { CameraPoseWorker } from './pose-worker.ts';
+import { ThreadedPoseBackend } from './threaded-backend.ts';
 
 const log = createLogger('hardware.camera.cli');
 
@@ -67,7 +67,8 @@ export function registerCameraCommands(program: Command): void {
       parseOrThrow(CameraConfig, config, 'camera config', ConfigError);
       const bus = await ZmqBus.connect({ publish: o.busPublish, subscribe: o.busSubscribe });
       const camera = createCamera(config, { sink: bus });
-      const backend = await createPoseBackend({
+      // Inference off the main thread, so the camera's frames keep being read while the model runs.
+      const backend = await ThreadedPoseBackend.create({
         backend: o.backend as 'wasm',
         model: o.model,
         inputSize: o.inputSize,

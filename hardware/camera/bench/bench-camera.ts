@@ -6,6 +6,7 @@ import { fetchModels } from '../../../models/fetch.ts';
 import { start } from '../../../test/fixtures/rtsp-server.ts';
 import { type Camera, createCamera } from '../index.ts';
 import { CameraPoseWorker } from '../pose-worker.ts';
+import { ThreadedPoseBackend } from '../threaded-backend.ts';
 
 /**
  * Camera ingestion benchmark: BENCH_CAMERAS (default 4) cameras, each an RTSP stream of vtest footage
@@ -13,7 +14,8 @@ import { CameraPoseWorker } from '../pose-worker.ts';
  * BENCH_SIZE (default 512x384) rgb24. Measured over BENCH_SECONDS (default 10) after a 2 s warm-up:
  * delivered fps per camera, delivery lag (see CameraMetrics.lagMs) p50/p95/max, inter-arrival jitter,
  * drops, and CPU % of one core for the decoders, this process and the server. With BENCH_POSE=1 the
- * first camera also feeds the pose worker (MoveNet MultiPose, wasm, input BENCH_INPUT=256): poses/s,
+ * first camera also feeds the pose worker (MoveNet MultiPose, wasm in a worker thread, input
+ * BENCH_INPUT=256; BENCH_POSE=main runs it on the main thread instead, for comparison): poses/s,
  * frames skipped by the frame budget, capture-to-publish latency. Last line: {"cameras":N, ...}.
  */
 const N = Number(process.env.BENCH_CAMERAS ?? 4);
@@ -58,13 +60,18 @@ for (const m of mounts) {
   cam.start();
 }
 await Promise.all(cameras.map((c) => c.waitStreaming(30_000)));
-const POSE = process.env.BENCH_POSE === '1';
+// BENCH_POSE=1: inference in a worker thread (as `walkout camera` runs it); main: on the main thread.
+const POSE = process.env.BENCH_POSE === '1' || process.env.BENCH_POSE === 'main';
 let backend: PoseBackend | undefined;
 let worker: CameraPoseWorker | undefined;
 const publishLatency: number[] = [];
 if (POSE) {
   await fetchModels(['movenet-multipose']);
-  backend = await createPoseBackend({ backend: 'wasm', inputSize: Number(process.env.BENCH_INPUT ?? 256) });
+  const vision = { backend: 'wasm', inputSize: Number(process.env.BENCH_INPUT ?? 256) } as const;
+  backend =
+    process.env.BENCH_POSE === 'main'
+      ? await createPoseBackend(vision)
+      : await ThreadedPoseBackend.create(vision);
   const sink = {
     publish: (_topic: string, m: unknown) => {
       if (measuring) publishLatency.push(Date.now() - (m as CameraPoses).t);
