@@ -74,14 +74,22 @@ export function registerCameraCommands(program: Command): void {
         inputSize: o.inputSize,
       });
       const worker = new CameraPoseWorker(camera, backend, bus, cam.resolution);
+      // A dead model thread cannot recover in-process: exit non-zero so the supervisor restarts us.
+      const died = new Promise<Error>((resolve) => {
+        backend.onDeath = resolve;
+      });
       camera.start();
       log.info({ camera: o.camera, backend: backend.name, size: o.size }, 'camera worker running');
       const report = setInterval(
         () => log.info({ camera: o.camera, ...camera.metrics, ...worker.counters }, 'camera metrics'),
         60_000,
       );
-      await untilSignal();
+      const reason = await Promise.race([untilSignal(), died]);
       clearInterval(report);
+      if (reason instanceof Error) {
+        log.error({ err: reason }, 'pose thread died, exiting');
+        process.exitCode = 1;
+      }
       await camera.close();
       await worker.stop();
       await backend.dispose();

@@ -29,6 +29,7 @@ export class ThreadedPoseBackend implements PoseBackend {
   private chain: Promise<unknown> = Promise.resolve();
   /** Set once the thread died: later calls fail at once instead of waiting forever. */
   private dead: Error | undefined;
+  private disposing = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -43,7 +44,9 @@ export class ThreadedPoseBackend implements PoseBackend {
       else p.resolve(r.persons ?? []);
     });
     worker.on('error', (err) => this.failAll(err as Error));
-    worker.on('exit', (code) => this.failAll(new VisionError(`pose thread exited (${code})`)));
+    worker.on('exit', (code) => {
+      if (!this.disposing) this.failAll(new VisionError(`pose thread exited (${code})`));
+    });
   }
 
   static async create(
@@ -93,13 +96,19 @@ export class ThreadedPoseBackend implements PoseBackend {
     });
   }
 
+  /** Called once if the thread dies (crash, out of memory): nothing can be inferred afterwards. */
+  onDeath: ((err: Error) => void) | undefined;
+
   private failAll(err: Error): void {
+    if (!this.dead) this.onDeath?.(err);
     this.dead ??= err;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
 
   async dispose(): Promise<void> {
+    if (this.dead) return;
+    this.disposing = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close' } satisfies ThreadRequest);
     const t = setTimeout(() => void this.worker.terminate(), 5000);

@@ -34,7 +34,9 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
     const seqs = got.map((f) => f.seq);
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
     const steps = got.slice(1).map((f, i) => f.pts - (got[i] as (typeof got)[0]).pts);
-    for (const s of steps) expect(s).toBeCloseTo(0.1, 1);
+    for (const s of steps) expect(s).toBeGreaterThan(0);
+    // The server stamps frames 0.1 s apart (it skips frames if it was held up, so look at the median).
+    expect([...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)]).toBeCloseTo(0.1, 2);
     const m = rig.camera.metrics;
     expect(m.fps).toBeGreaterThan(5);
     expect(m.fps).toBeLessThan(15);
@@ -112,7 +114,9 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
     process.kill(pid, 'SIGSTOP'); // the TCP connection stays open, no data comes
     try {
       await until(() => (rig?.camera.metrics.stalls ?? 0) >= 1, 'stall detected');
-      expect(rig.published.at(-1)?.status).toBe('down');
+      // The decoder was killed; `down` follows once it has exited.
+      await until(() => rig?.published.at(-1)?.status === 'down', 'down reported');
+      expect(rig.camera.metrics.disconnects).toBe(1);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
