@@ -17,6 +17,7 @@ interface CameraOptions {
   file?: string;
   size: string;
   stallMs: number;
+  connectTimeoutMs: number;
   backend: string;
   model: string;
   inputSize: number;
@@ -44,6 +45,12 @@ export function registerCameraCommands(program: Command): void {
     .option('--file <path>', 'recorded footage instead of a stream (played in real time, looping)')
     .option('--size <WxH>', 'decode size (the pose model input)', '512x384')
     .option('--stall-ms <ms>', 'restart the decoder after this long without a frame', (v) => Number(v), 5000)
+    .option(
+      '--connect-timeout-ms <ms>',
+      'restart the decoder when no first frame came this long after starting it',
+      (v) => Number(v),
+      10_000,
+    )
     .option('--backend <backend>', 'pose runtime: wasm | node | onnx', 'wasm')
     .option('--model <name>', 'model name or .onnx path', 'movenet-multipose')
     .option('--input-size <n>', 'model input size', (v) => Number(v), 256)
@@ -58,7 +65,12 @@ export function registerCameraCommands(program: Command): void {
         throw new ConfigError('camera options', [
           `camera: "${o.camera}" is not in store ${store.config.id} (has ${store.config.cameras.map((c) => c.id).join(', ') || 'none'})`,
         ]);
-      const common = { cameraId: o.camera, size: o.size, stallMs: o.stallMs };
+      const common = {
+        cameraId: o.camera,
+        size: o.size,
+        stallMs: o.stallMs,
+        connectTimeoutMs: o.connectTimeoutMs,
+      };
       const config: CameraConfigInput =
         o.url !== undefined
           ? { type: 'rtsp', url: o.url, ...common }

@@ -34,7 +34,13 @@ const common = {
     .int()
     .min(100)
     .default(5000)
-    .describe('No frame for this long (also while connecting): kill the decoder and reconnect'),
+    .describe('No frame for this long while streaming: kill the decoder and reconnect'),
+  connectTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('No first frame this long after starting the decoder (hung connect): kill it and retry'),
   reconnect: Reconnect,
   ffmpeg: z.string().min(1).default('ffmpeg').describe('ffmpeg binary (Debian: /usr/bin/ffmpeg)'),
 };

@@ -4,19 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '../../core/log.ts';
 import type { DeviceStatus } from '../../core/messages.ts';
 import type { CameraConfig } from './config.ts';
+import { DecoderLog, ffmpegArgs, StreamTiming } from './decoder-output.ts';
 import { CameraClosedError, CameraTimeoutError } from './errors.ts';
 import { type CameraFrame, FrameRing, type FrameSlot, RawFrameAssembler } from './frame-ring.ts';
 import type { Camera, CameraMetrics, CameraSink, CameraState } from './index.ts';
-
-// showinfo prints one line per frame leaving the filter graph: `n:  12 pts:  1234 pts_time:1.234 ...`.
-const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+)/;
-// ffmpeg's banner-ish lines; what is left when a run ends says why (refused, 404, EOF, bad URL).
-const NOISE = /^(\s|Input #|Output #|Stream mapping|frame=|video:|\[Parsed_showinfo)/;
-const PTS_RING = 64;
-const FPS_WINDOW = 32;
-
-/** Credentials never reach logs or status messages. */
-export const redactUrl = (s: string): string => s.replace(/(\w+:\/\/)[^@/\s]+@/g, '$1***@');
 
 /**
  * One camera decoded by an ffmpeg child: input arguments per kind, then scaled to the configured size
@@ -48,11 +39,7 @@ export class FfmpegCamera implements Camera {
   private seqBase = 0;
   private reported: DeviceStatus['status'] | undefined;
   private loop: Promise<void> | undefined;
-  private readonly ptsN = new Int32Array(PTS_RING).fill(-1);
-  private readonly ptsT = new Float64Array(PTS_RING);
-  private readonly arrivals = new Float64Array(FPS_WINDOW);
-  /** Frames in `arrivals` from the current connection (a reconnect gap must not lower the rate). */
-  private arrivalCount = 0;
+  private readonly timing = new StreamTiming();
   private readonly frameListeners = new Set<(frame: CameraFrame) => void>();
   private readonly statusListeners = new Set<(status: DeviceStatus) => void>();
 
@@ -141,55 +128,34 @@ export class FfmpegCamera implements Camera {
 
   /** One ffmpeg run; resolves with the frames it delivered once the process and its pipes closed. */
   private runOnce(): Promise<number> {
-    const [w, h] = this.cfg.size;
-    // biome-ignore format: ffmpeg arguments read best in pairs
-    const args = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info',
-      // A short probe: the frame size comes from our scaler, so ffmpeg needs only the codec (2-3 s less).
-      '-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', '200000', ...this.inputArgs, '-an', '-sn', '-dn',
-      '-vf', `scale=${w}:${h},showinfo`, '-fps_mode', 'passthrough',
-      '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-    const proc = spawn(this.cfg.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(this.cfg.ffmpeg, ffmpegArgs(this.cfg.size, this.inputArgs), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = proc;
     const asm = new RawFrameAssembler(this.ring, this.now, () => this.metrics.dropped++);
     const started = this.now();
     let delivered = 0;
     let lastFrameAt = started;
-    let minOffset = Number.POSITIVE_INFINITY;
-    const tail: string[] = [];
-    this.ptsN.fill(-1);
-    createInterface({ input: proc.stderr }).on('line', (line) => {
-      const m = SHOWINFO.exec(line);
-      if (m) {
-        const n = Number(m[1]);
-        this.ptsN[n % PTS_RING] = n;
-        this.ptsT[n % PTS_RING] = Number(m[2]);
-      } else if (!NOISE.test(line)) {
-        tail.push(redactUrl(line));
-        if (tail.length > 4) tail.shift();
-      }
-    });
+    const log = new DecoderLog();
+    createInterface({ input: proc.stderr }).on('line', (line) => log.line(line));
     proc.stdout.pipe(asm);
     asm.on('data', (slot: FrameSlot) => {
       lastFrameAt = slot.t;
       if (delivered++ === 0) this.onConnected();
-      const k = slot.index % PTS_RING;
-      slot.pts = this.ptsN[k] === slot.index ? (this.ptsT[k] as number) : Number.NaN;
-      if (!Number.isNaN(slot.pts)) {
-        const offset = slot.t - slot.pts * 1000;
-        minOffset = Math.min(minOffset, offset);
-        this.metrics.lagMs = offset - minOffset;
-      }
+      slot.pts = log.ptsOf(slot.index);
       slot.seq = this.seqBase + slot.index;
       this.deliver(slot);
     });
     const stall = setInterval(
       () => {
-        if (this.now() - lastFrameAt <= this.cfg.stallMs || proc.exitCode !== null) return;
+        // Connecting (probe, server preroll) legitimately takes longer than a gap between frames.
+        const limit = delivered > 0 ? this.cfg.stallMs : this.cfg.connectTimeoutMs;
+        if (this.now() - lastFrameAt <= limit || proc.exitCode !== null) return;
         this.metrics.stalls++;
-        this.log.warn({ stallMs: this.cfg.stallMs, delivered }, 'no frame in time, restarting decoder');
+        this.log.warn({ limit, delivered }, 'no frame in time, restarting decoder');
         proc.kill('SIGKILL');
       },
-      Math.min(500, this.cfg.stallMs / 2),
+      Math.min(500, this.cfg.stallMs / 2, this.cfg.connectTimeoutMs / 2),
     );
     return new Promise((resolve) => {
       let done = false;
@@ -200,8 +166,9 @@ export class FfmpegCamera implements Camera {
         this.child = undefined;
         this.metrics.partialFrames += asm.partial;
         this.seqBase += asm.index;
+        this.timing.reset();
         this.metrics.fps = 0;
-        const detail = redactUrl(`${why}${tail.length ? `: ${tail.join(' | ')}` : ''}`).slice(0, 1000);
+        const detail = log.detail(why);
         if (this.closed) this.log.debug({ delivered }, 'decoder stopped');
         else if (delivered > 0) {
           this.metrics.disconnects++;
@@ -220,7 +187,6 @@ export class FfmpegCamera implements Camera {
 
   private onConnected(): void {
     this.metrics.connects++;
-    this.arrivalCount = 0;
     if (this.metrics.connects > 1) this.metrics.reconnects++;
     this._state = 'streaming';
     this.log.info({ connects: this.metrics.connects }, 'stream up');
@@ -230,11 +196,9 @@ export class FfmpegCamera implements Camera {
 
   private deliver(slot: FrameSlot): void {
     this.metrics.frames++;
-    const c = ++this.arrivalCount;
-    this.arrivals[c % FPS_WINDOW] = slot.t;
-    const n = Math.min(c, FPS_WINDOW);
-    const oldest = this.arrivals[(c - n + 1) % FPS_WINDOW] as number;
-    this.metrics.fps = n > 1 && slot.t > oldest ? ((n - 1) * 1000) / (slot.t - oldest) : 0;
+    this.timing.frame(slot.t, slot.pts);
+    this.metrics.fps = this.timing.fps;
+    this.metrics.lagMs = this.timing.lagMs;
     for (const listener of this.frameListeners) {
       try {
         listener(slot);

@@ -25,7 +25,7 @@ export interface CameraMetrics {
   failedAttempts: number;
   /** Streams that were up and then ended (server gone, network, decoder killed). */
   disconnects: number;
-  /** Decoder runs killed because no frame came for stallMs. */
+  /** Decoder runs killed for no frame within stallMs (streaming) or connectTimeoutMs (connecting). */
   stalls: number;
   /** Delivered frames per second over the last few seconds; 0 when the stream is down. */
   fps: number;

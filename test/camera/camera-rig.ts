@@ -39,6 +39,7 @@ export class CameraRig {
         size: '256x192',
         reconnect: { initialMs: 50, maxMs: 400 },
         stallMs: 3000,
+        connectTimeoutMs: 10_000,
         ...config,
       } as CameraConfigInput,
       {

@@ -54,12 +54,14 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
 
   it('a camera started before its server comes up connects once it does', async () => {
     const port = await freePort();
-    rig = new CameraRig({ url: `rtsp://127.0.0.1:${port}/cam` });
+    // Credentials in the URL (the server does not ask for them) must never reach a status message.
+    rig = new CameraRig({ url: `rtsp://viewer:s3cret@127.0.0.1:${port}/cam` });
     rig.camera.start();
     await until(() => rig?.camera.metrics.failedAttempts === 2, 'two refused attempts');
     expect(rig.camera.state).toBe('connecting');
     expect(rig.published.map((s) => s.status)).toEqual(['down']);
     expect(rig.published[0]?.detail).toMatch(/refused/i);
+    expect(JSON.stringify(rig.published)).not.toContain('s3cret');
     srv = await start({ port });
     await rig.camera.waitStreaming(20_000);
     await rig.more(5);
@@ -106,7 +108,7 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
 
   it('a stream that hangs without closing is detected as a stall and recovered when it resumes', async () => {
     srv = await start();
-    rig = new CameraRig({ url: srv.url, stallMs: 1000 });
+    rig = new CameraRig({ url: srv.url, stallMs: 1000, connectTimeoutMs: 4000 });
     rig.camera.start();
     await rig.camera.waitStreaming(20_000);
     await rig.more(3);
