@@ -69,6 +69,17 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
     expect(rig.published.map((s) => s.status)).toEqual(['down', 'up']);
   });
 
+  it('a wrong stream path is retried and reported down once, with the server’s answer', async () => {
+    srv = await start();
+    rig = new CameraRig({ url: srv.urlOf('/no-such-mount') });
+    rig.camera.start();
+    await until(() => (rig?.camera.metrics.failedAttempts ?? 0) >= 3, 'three failed attempts');
+    expect(rig.camera.state).toBe('connecting');
+    expect(rig.camera.metrics.connects).toBe(0);
+    expect(rig.published).toHaveLength(1); // reported once, not once per attempt
+    expect(rig.published[0]?.detail).toMatch(/404|not found/i);
+  });
+
   it('server stopped then restarted: drop counted and reported, reconnects, frames flow again', async () => {
     srv = await start();
     rig = new CameraRig({ url: srv.url });
