@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
+import { registerCameraCommands } from './camera/cli.ts';
 import { CalibrationStore, createShelfController } from './shelf/index.ts';
 
 const log = createLogger('hardware.cli');
@@ -15,6 +16,7 @@ function untilSignal(): Promise<void> {
 
 /** Device-side processes of a store's edge: the bus proxy and one driver process per shelf controller. */
 export function registerHardwareCommands(program: Command): void {
+  registerCameraCommands(program);
   program
     .command('bus-proxy')
     .description(
