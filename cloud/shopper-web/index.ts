@@ -5,6 +5,7 @@ import { formatIssues } from '../../core/validate.ts';
 import type { PricedReceipt } from '../pricing/price-cart.ts';
 import { SettlementError, type SettlementService } from '../settlement/settlement-service.ts';
 import { esc, mePage, money, page, signupPage } from './pages.ts';
+import { type ShopperSessionOptions, ShopperSessions } from './shopper-session.ts';
 
 export interface ShopperWebOptions {
   storeId: string;
@@ -12,6 +13,10 @@ export interface ShopperWebOptions {
   service: () => SettlementService;
   /** Stripe publishable key: sign-up uses Stripe Elements; absent = local ledger test methods. */
   stripePublishableKey?: string;
+  /** Signed login cookie: secret (default WALKOUT_SHOPPER_SECRET, else per process), lifetime, clock. */
+  session?: ShopperSessionOptions;
+  /** Mark the login cookie Secure (set when the cloud is served over HTTPS). */
+  secureCookie?: boolean;
 }
 
 const COOKIE = 'wo_shopper';
@@ -33,10 +38,10 @@ function parse<S extends z.ZodType>(schema: S, v: unknown, subject: string): z.o
   return r.data;
 }
 
-function accountOf(req: FastifyRequest): string | undefined {
+function cookieOf(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return decodeURIComponent(v);
+    if (k === COOKIE && v) return v;
   }
   return undefined;
 }
@@ -58,6 +63,21 @@ function latestOf(
 
 /** Shopper pages: sign-up, refreshing entry QR code, receipt with discounts and per-line disputes. */
 export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => void {
+  const sessions = new ShopperSessions(opts.session);
+  const setLogin = (reply: FastifyReply, accountId: string) => {
+    const c = sessions.issue(accountId);
+    void reply.header(
+      'set-cookie',
+      `${COOKIE}=${c.value}; HttpOnly; SameSite=Lax; Path=/shop; Max-Age=${c.maxAgeS}${opts.secureCookie ? '; Secure' : ''}`,
+    );
+  };
+  /** The signed-in account, or undefined for a missing, tampered or expired cookie (renewed when stale). */
+  const accountOf = (req: FastifyRequest, reply: FastifyReply) => {
+    const s = sessions.verify(cookieOf(req));
+    const acc = s ? opts.service().storage.account(s.accountId) : undefined;
+    if (acc && s && sessions.stale(s.expiresAt)) setLogin(reply, acc.id);
+    return acc;
+  };
   return (app) => {
     const store = () => {
       const s = opts.service().stores.get(opts.storeId);
@@ -72,27 +92,22 @@ export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => v
     app.post('/shop/api/signup', async (req, reply) => {
       const b = parse(SignupBody, req.body, 'signup');
       const acc = await opts.service().createAccount(b.email, b.name, b.paymentMethod);
-      void reply.header(
-        'set-cookie',
-        `${COOKIE}=${encodeURIComponent(acc.id)}; HttpOnly; SameSite=Lax; Path=/shop; Max-Age=31536000`,
-      );
+      setLogin(reply, acc.id);
       return reply.code(201).send({ id: acc.id });
     });
-    const me = (req: FastifyRequest) => {
-      const id = accountOf(req);
-      const acc = id ? opts.service().storage.account(id) : undefined;
-      if (!acc) throw new SettlementError(401, 'not signed up: open /shop');
+    const me = (req: FastifyRequest, reply: FastifyReply) => {
+      const acc = accountOf(req, reply);
+      if (!acc) throw new SettlementError(401, 'not signed in (or the login expired): open /shop');
       return acc;
     };
     app.get('/shop/me', async (req, reply) => {
-      const id = accountOf(req);
-      const acc = id ? opts.service().storage.account(id) : undefined;
+      const acc = accountOf(req, reply);
       if (!acc) return reply.redirect('/shop');
       const ttl = (opts.service() as unknown as { opts: { tokenTtlMs: number } }).opts?.tokenTtlMs ?? 300_000;
       return html(reply, mePage(acc.name, Math.max(5000, Math.floor(ttl / 2))));
     });
-    app.get('/shop/api/entry-qr', async (req) => {
-      const acc = me(req);
+    app.get('/shop/api/entry-qr', async (req, reply) => {
+      const acc = me(req, reply);
       const t = opts.service().issueEntryToken(acc.id, opts.storeId);
       const qr = qrcode(0, 'M');
       qr.addData(t.token);
@@ -103,8 +118,8 @@ export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => v
         svg: qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }),
       };
     });
-    app.get('/shop/api/latest-receipt', async (req) => {
-      const acc = me(req);
+    app.get('/shop/api/latest-receipt', async (req, reply) => {
+      const acc = me(req, reply);
       const row = latestOf(opts.service(), acc.id);
       if (!row) return { state: null, receiptUrl: null };
       const url = row.state === 'settled' ? `/shop${opts.service().receiptUrl(row.sessionId)}` : null;
