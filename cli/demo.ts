@@ -6,7 +6,7 @@ import { shopperWeb } from '../cloud/shopper-web/index.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Receipt } from '../core/receipt.ts';
 import { loadStore } from '../core/store/load-store.ts';
-import { createOperators, DEMO_OPERATORS, startOperatorApi } from '../edge/api/index.ts';
+import { createOperators, DEMO_OPERATORS, startCameraFeeds, startOperatorApi } from '../edge/api/index.ts';
 import { InProcessBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
 import { forwardToCloud, Outbox } from '../edge/outbox/index.ts';
@@ -122,7 +122,11 @@ export function registerDemoCommand(program: Command): void {
       outbox.start();
       const opDb = join(o.data, 'operators.db');
       createOperators(opDb, DEMO_OPERATORS);
+      // Cameras with an rtspUrl in the store file get dashboard previews and evidence stills.
+      const feeds = await startCameraFeeds(store);
       const dash = await startOperatorApi({
+        cameraPreviews: feeds.previewUrls,
+        snapshots: feeds.snapshots,
         bus,
         store,
         dbPath: opDb,
@@ -170,6 +174,7 @@ export function registerDemoCommand(program: Command): void {
         clearInterval(inventoryTimer);
         await live.stop();
         await dash.close();
+        await feeds.close();
         await outbox.stop();
         outbox.close();
         await cloud.close();
