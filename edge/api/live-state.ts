@@ -86,7 +86,8 @@ export class LiveState {
   constructor(
     readonly store: StoreModel,
     bus: Bus,
-    private readonly released: Set<string>,
+    /** Releases on record (the SQLite table, or a Set in tests). */
+    private readonly released: { has(sessionId: string): boolean; add(sessionId: string): unknown },
     retention: RetentionOptions = {},
   ) {
     this.retention = {

@@ -94,7 +94,9 @@ export function applyReview(r: Receipt, decided: ReleaseBody['lines']): Receipt 
 export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorApi> {
   await ensureWebBuilt();
   const db = new OperatorDb(o.dbPath, o.sessionTtlMs);
-  const state = new LiveState(o.store, o.bus, db.releasedIds(), o.retention);
+  // Releases are recorded by db.markReleased in the release route; the state only asks.
+  const released = { has: (id: string) => db.isReleased(id), add: () => undefined };
+  const state = new LiveState(o.store, o.bus, released, o.retention);
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
