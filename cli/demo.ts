@@ -60,12 +60,21 @@ export function registerDemoCommand(program: Command): void {
       if (!o.keep) rmSync(o.data, { recursive: true, force: true });
       mkdirSync(o.data, { recursive: true });
       const secret = process.env.WALKOUT_STORE_SECRET ?? 'walkout-demo-store-secret';
+      const out = (line: string) => process.stdout.write(`${line}\n`);
       const cloud = await startCloudServer(
         { port: Number(o.cloudPort), dbPath: join(o.data, 'cloud.db'), payments: 'ledger' },
         [{ model: store, secret }],
-        { plugins: [shopperWeb({ storeId: store.id, service: () => cloud.service })] },
+        {
+          plugins: [
+            shopperWeb({
+              storeId: store.id,
+              service: () => cloud.service,
+              // The demo has no mail server: sign-in links are printed here instead of emailed.
+              sendLoginLink: (to, path) => void out(`  ✉  sign-in link for ${to.email}: ${cloud.url}${path}`),
+            }),
+          ],
+        },
       );
-      const out = (line: string) => process.stdout.write(`${line}\n`);
       out(`Walkout demo — store "${store.config.name}", preset ${o.preset}, ${speed}× real time`);
       out(
         `cloud:    ${cloud.url}  (payments: LOCAL LEDGER, no money moves; API docs ${cloud.url}/openapi.json)`,

@@ -17,6 +17,11 @@ export interface ShopperWebOptions {
   session?: ShopperSessionOptions;
   /** Mark the login cookie Secure (set when the cloud is served over HTTPS). */
   secureCookie?: boolean;
+  /**
+   * Delivers a sign-in link (`path` under the cloud's URL) to an existing account's email address:
+   * how a shopper whose login expired gets back in. Absent: /shop offers sign-up only.
+   */
+  sendLoginLink?: (to: { email: string; name: string }, path: string) => Promise<void> | void;
 }
 
 const COOKIE = 'wo_shopper';
@@ -25,6 +30,8 @@ const SignupBody = z.strictObject({
   email: z.email(),
   paymentMethod: z.string().min(1).max(255),
 });
+const LinkBody = z.strictObject({ email: z.email() });
+const LinkQuery = z.strictObject({ token: z.string().min(1).max(512) });
 const ReceiptParams = z.strictObject({ sessionId: z.string().min(1).max(128) });
 const ReceiptQuery = z.strictObject({ sig: z.string().min(1).max(256) });
 const DisputeForm = z.strictObject({
@@ -87,8 +94,35 @@ export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => v
     const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 
     app.get('/shop', async (_req, reply) =>
-      html(reply, signupPage(store().model.config.name, opts.stripePublishableKey)),
+      html(reply, signupPage(store().model.config.name, opts.stripePublishableKey, !!opts.sendLoginLink)),
     );
+    app.post('/shop/api/login-link', async (req, reply) => {
+      const { email } = parse(LinkBody, req.body, 'login');
+      if (!opts.sendLoginLink) throw new SettlementError(404, 'sign-in links are not enabled');
+      const acc = opts.service().storage.accountByEmail(email);
+      // The same answer whether or not the address has an account: no probing for customers.
+      if (acc)
+        await opts.sendLoginLink(
+          { email: acc.email, name: acc.name },
+          `/shop/login?token=${encodeURIComponent(sessions.issueLink(acc.id))}`,
+        );
+      return reply.code(202).send({ sent: true });
+    });
+    app.get('/shop/login', async (req, reply) => {
+      const q = LinkQuery.safeParse(req.query);
+      const id = q.success ? sessions.redeemLink(q.data.token) : undefined;
+      const acc = id ? opts.service().storage.account(id) : undefined;
+      if (!acc)
+        return html(
+          reply.code(401),
+          page(
+            'Sign-in link',
+            '<div class="card"><p class="error">This sign-in link is invalid, expired or already used.</p><a href="/shop">Request a new one</a></div>',
+          ),
+        );
+      setLogin(reply, acc.id);
+      return reply.redirect('/shop/me', 303);
+    });
     app.post('/shop/api/signup', async (req, reply) => {
       const b = parse(SignupBody, req.body, 'signup');
       const acc = await opts.service().createAccount(b.email, b.name, b.paymentMethod);

@@ -13,6 +13,8 @@ let cloud: RunningCloud;
 /** Added to the plugin's clock: moves the shopper's login past its expiry without waiting. */
 let skewMs = 0;
 const TTL = 3_600_000;
+/** The "mailbox": sign-in links the plugin asked to deliver. */
+const sent: Array<{ to: { email: string; name: string }; path: string }> = [];
 
 beforeAll(async () => {
   cloud = await startCloudServer({ port: 0, dbPath: join(dir, 'c.db') }, [{ model: store, secret: 's' }], {
@@ -21,6 +23,7 @@ beforeAll(async () => {
         storeId: store.id,
         service: () => cloud.service,
         session: { secret: 'x'.repeat(40), ttlMs: TTL, now: () => Date.now() + skewMs },
+        sendLoginLink: (to, path) => void sent.push({ to, path }),
       }),
     ],
   });
@@ -155,6 +158,54 @@ describe('shopper login cookie', () => {
       expect(new ShopperSessions().verify(new ShopperSessions().issue('acc_1').value)).toBeUndefined();
     } finally {
       if (env !== undefined) process.env.WALKOUT_SHOPPER_SECRET = env;
+    }
+  });
+});
+
+describe('signing back in with an emailed link', () => {
+  const follow = (path: string) => fetch(`${cloud.url}${path}`, { redirect: 'manual' });
+
+  it('an expired shopper requests a link, follows it once and is signed in again', async () => {
+    const a = await signup('returning@example.com');
+    expect(await (await fetch(`${cloud.url}/shop`)).text()).toContain('Email me a sign-in link');
+    const ask = (email: string) => post('/shop/api/login-link', { email });
+    expect((await ask('nobody@example.com')).status).toBe(202); // same answer, nothing sent
+    expect(sent).toHaveLength(0);
+    expect((await ask('not-an-email')).status).toBe(400);
+    expect((await ask('returning@example.com')).status).toBe(202);
+    expect(sent).toHaveLength(1);
+    const link = sent[0] as { to: { email: string }; path: string };
+    expect(link.to.email).toBe('returning@example.com');
+    expect(link.path).toMatch(/^\/shop\/login\?token=/);
+    const r = await follow(link.path);
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/shop/me');
+    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(await meStatus(cookie)).toEqual({ me: 200, location: null, qr: 200 });
+    expect(cookie).not.toBe(a.cookie);
+    // Used once: following it again (a forwarded email, a proxy's prefetch log) signs nobody in.
+    expect((await follow(link.path)).status).toBe(401);
+  });
+
+  it('refuses forged, cookie-as-link and expired link tokens', async () => {
+    const a = await signup('linky@example.com');
+    sent.length = 0;
+    await post('/shop/api/login-link', { email: 'linky@example.com' });
+    const path = sent[0]?.path as string;
+    const token = decodeURIComponent(path.split('token=')[1] ?? '');
+    const [id = '', exp = '', sig = ''] = token.split('.');
+    for (const forged of [
+      `${id}.${String(Number(exp) + 3_600_000)}.${sig}`,
+      `${id}.${exp}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`,
+      a.cookie.slice('wo_shopper='.length), // a login cookie is not a sign-in link
+    ])
+      expect((await follow(`/shop/login?token=${encodeURIComponent(forged)}`)).status).toBe(401);
+    expect((await follow('/shop/login')).status).toBe(401);
+    try {
+      skewMs = 16 * 60_000;
+      expect((await follow(path)).status).toBe(401);
+    } finally {
+      skewMs = 0;
     }
   });
 });
