@@ -50,6 +50,17 @@ describe('RestartingChild (real child processes)', () => {
     expect(starts.length).toBe(n);
   });
 
+  it('a missing ffmpeg binary (spawn ENOENT) is retried, not left dead', async () => {
+    const rc = new RestartingChild({
+      log,
+      minDelayMs: 20,
+      maxDelayMs: 40,
+      start: () => spawn('/nonexistent/ffmpeg', [], { stdio: 'ignore' }),
+    });
+    await expect.poll(() => rc.restarts, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    await rc.close();
+  });
+
   it('a start() that throws is logged and retried, never thrown', async () => {
     let calls = 0;
     const rc = new RestartingChild({

@@ -67,7 +67,8 @@ export class RestartingChild {
     }
     this.child = child;
     child.on('error', (err) => this.o.log.error({ err: err.message }, 'ffmpeg process error'));
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': a binary that cannot be spawned (ENOENT) emits 'error' and 'close' only.
+    child.once('close', (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.closing) return;
       this.o.log.warn({ code, signal, restarts: this.restarts + 1 }, 'ffmpeg exited: restarting');
@@ -93,8 +94,8 @@ export class RestartingChild {
     clearTimeout(this.timer);
     clearInterval(this.watchdog);
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
     child.kill('SIGTERM');
     const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
     await exited;
