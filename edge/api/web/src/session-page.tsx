@@ -46,7 +46,9 @@ export function SessionPage(props: { id: string; tick: number }) {
             </tr>
           )}
           {s.lines.map((l) => {
-            const ev = lineEvents(s, l.sku).findLast((e) => (s.snapshots[e.id]?.length ?? 0) > 0);
+            const ev = lineEvents(s, l.sku)
+              .reverse()
+              .find((e) => (s.snapshots[e.id]?.length ?? 0) > 0);
             const snap = ev ? s.snapshots[ev.id]?.[0] : undefined;
             return (
               <tr key={l.sku} data-line={l.sku}>
