@@ -6,7 +6,7 @@ import { shopperWeb } from '../cloud/shopper-web/index.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Receipt } from '../core/receipt.ts';
 import { loadStore } from '../core/store/load-store.ts';
-import { createOperators, DEMO_OPERATORS, startOperatorApi } from '../edge/api/index.ts';
+import { createOperators, DEMO_OPERATORS, startCameraFeeds, startOperatorApi } from '../edge/api/index.ts';
 import { InProcessBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
 import { forwardToCloud, Outbox } from '../edge/outbox/index.ts';
@@ -60,12 +60,21 @@ export function registerDemoCommand(program: Command): void {
       if (!o.keep) rmSync(o.data, { recursive: true, force: true });
       mkdirSync(o.data, { recursive: true });
       const secret = process.env.WALKOUT_STORE_SECRET ?? 'walkout-demo-store-secret';
+      const out = (line: string) => process.stdout.write(`${line}\n`);
       const cloud = await startCloudServer(
         { port: Number(o.cloudPort), dbPath: join(o.data, 'cloud.db'), payments: 'ledger' },
         [{ model: store, secret }],
-        { plugins: [shopperWeb({ storeId: store.id, service: () => cloud.service })] },
+        {
+          plugins: [
+            shopperWeb({
+              storeId: store.id,
+              service: () => cloud.service,
+              // The demo has no mail server: sign-in links are printed here instead of emailed.
+              sendLoginLink: (to, path) => void out(`  ✉  sign-in link for ${to.email}: ${cloud.url}${path}`),
+            }),
+          ],
+        },
       );
-      const out = (line: string) => process.stdout.write(`${line}\n`);
       out(`Walkout demo — store "${store.config.name}", preset ${o.preset}, ${speed}× real time`);
       out(
         `cloud:    ${cloud.url}  (payments: LOCAL LEDGER, no money moves; API docs ${cloud.url}/openapi.json)`,
@@ -122,7 +131,11 @@ export function registerDemoCommand(program: Command): void {
       outbox.start();
       const opDb = join(o.data, 'operators.db');
       createOperators(opDb, DEMO_OPERATORS);
+      // Cameras with an rtspUrl in the store file get dashboard previews and evidence stills.
+      const feeds = await startCameraFeeds(store);
       const dash = await startOperatorApi({
+        cameraPreviews: feeds.previewUrls,
+        snapshots: feeds.snapshots,
         bus,
         store,
         dbPath: opDb,
@@ -170,6 +183,7 @@ export function registerDemoCommand(program: Command): void {
         clearInterval(inventoryTimer);
         await live.stop();
         await dash.close();
+        await feeds.close();
         await outbox.stop();
         outbox.close();
         await cloud.close();

@@ -5,6 +5,7 @@ import { formatIssues } from '../../core/validate.ts';
 import type { PricedReceipt } from '../pricing/price-cart.ts';
 import { SettlementError, type SettlementService } from '../settlement/settlement-service.ts';
 import { esc, mePage, money, page, signupPage } from './pages.ts';
+import { type ShopperSessionOptions, ShopperSessions } from './shopper-session.ts';
 
 export interface ShopperWebOptions {
   storeId: string;
@@ -12,6 +13,15 @@ export interface ShopperWebOptions {
   service: () => SettlementService;
   /** Stripe publishable key: sign-up uses Stripe Elements; absent = local ledger test methods. */
   stripePublishableKey?: string;
+  /** Signed login cookie: secret (default WALKOUT_SHOPPER_SECRET, else per process), lifetime, clock. */
+  session?: ShopperSessionOptions;
+  /** Mark the login cookie Secure (set when the cloud is served over HTTPS). */
+  secureCookie?: boolean;
+  /**
+   * Delivers a sign-in link (`path` under the cloud's URL) to an existing account's email address:
+   * how a shopper whose login expired gets back in. Absent: /shop offers sign-up only.
+   */
+  sendLoginLink?: (to: { email: string; name: string }, path: string) => Promise<void> | void;
 }
 
 const COOKIE = 'wo_shopper';
@@ -20,6 +30,8 @@ const SignupBody = z.strictObject({
   email: z.email(),
   paymentMethod: z.string().min(1).max(255),
 });
+const LinkBody = z.strictObject({ email: z.email() });
+const LinkQuery = z.strictObject({ token: z.string().min(1).max(512) });
 const ReceiptParams = z.strictObject({ sessionId: z.string().min(1).max(128) });
 const ReceiptQuery = z.strictObject({ sig: z.string().min(1).max(256) });
 const DisputeForm = z.strictObject({
@@ -33,10 +45,10 @@ function parse<S extends z.ZodType>(schema: S, v: unknown, subject: string): z.o
   return r.data;
 }
 
-function accountOf(req: FastifyRequest): string | undefined {
+function cookieOf(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return decodeURIComponent(v);
+    if (k === COOKIE && v) return v;
   }
   return undefined;
 }
@@ -58,6 +70,21 @@ function latestOf(
 
 /** Shopper pages: sign-up, refreshing entry QR code, receipt with discounts and per-line disputes. */
 export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => void {
+  const sessions = new ShopperSessions(opts.session);
+  const setLogin = (reply: FastifyReply, accountId: string) => {
+    const c = sessions.issue(accountId);
+    void reply.header(
+      'set-cookie',
+      `${COOKIE}=${c.value}; HttpOnly; SameSite=Lax; Path=/shop; Max-Age=${c.maxAgeS}${opts.secureCookie ? '; Secure' : ''}`,
+    );
+  };
+  /** The signed-in account, or undefined for a missing, tampered or expired cookie (renewed when stale). */
+  const accountOf = (req: FastifyRequest, reply: FastifyReply) => {
+    const s = sessions.verify(cookieOf(req));
+    const acc = s ? opts.service().storage.account(s.accountId) : undefined;
+    if (acc && s && sessions.stale(s.expiresAt)) setLogin(reply, acc.id);
+    return acc;
+  };
   return (app) => {
     const store = () => {
       const s = opts.service().stores.get(opts.storeId);
@@ -67,32 +94,54 @@ export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => v
     const html = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
 
     app.get('/shop', async (_req, reply) =>
-      html(reply, signupPage(store().model.config.name, opts.stripePublishableKey)),
+      html(reply, signupPage(store().model.config.name, opts.stripePublishableKey, !!opts.sendLoginLink)),
     );
+    app.post('/shop/api/login-link', async (req, reply) => {
+      const { email } = parse(LinkBody, req.body, 'login');
+      if (!opts.sendLoginLink) throw new SettlementError(404, 'sign-in links are not enabled');
+      const acc = opts.service().storage.accountByEmail(email);
+      // The same answer whether or not the address has an account: no probing for customers.
+      if (acc)
+        await opts.sendLoginLink(
+          { email: acc.email, name: acc.name },
+          `/shop/login?token=${encodeURIComponent(sessions.issueLink(acc.id))}`,
+        );
+      return reply.code(202).send({ sent: true });
+    });
+    app.get('/shop/login', async (req, reply) => {
+      const q = LinkQuery.safeParse(req.query);
+      const id = q.success ? sessions.redeemLink(q.data.token) : undefined;
+      const acc = id ? opts.service().storage.account(id) : undefined;
+      if (!acc)
+        return html(
+          reply.code(401),
+          page(
+            'Sign-in link',
+            '<div class="card"><p class="error">This sign-in link is invalid, expired or already used.</p><a href="/shop">Request a new one</a></div>',
+          ),
+        );
+      setLogin(reply, acc.id);
+      return reply.redirect('/shop/me', 303);
+    });
     app.post('/shop/api/signup', async (req, reply) => {
       const b = parse(SignupBody, req.body, 'signup');
       const acc = await opts.service().createAccount(b.email, b.name, b.paymentMethod);
-      void reply.header(
-        'set-cookie',
-        `${COOKIE}=${encodeURIComponent(acc.id)}; HttpOnly; SameSite=Lax; Path=/shop; Max-Age=31536000`,
-      );
+      setLogin(reply, acc.id);
       return reply.code(201).send({ id: acc.id });
     });
-    const me = (req: FastifyRequest) => {
-      const id = accountOf(req);
-      const acc = id ? opts.service().storage.account(id) : undefined;
-      if (!acc) throw new SettlementError(401, 'not signed up: open /shop');
+    const me = (req: FastifyRequest, reply: FastifyReply) => {
+      const acc = accountOf(req, reply);
+      if (!acc) throw new SettlementError(401, 'not signed in (or the login expired): open /shop');
       return acc;
     };
     app.get('/shop/me', async (req, reply) => {
-      const id = accountOf(req);
-      const acc = id ? opts.service().storage.account(id) : undefined;
+      const acc = accountOf(req, reply);
       if (!acc) return reply.redirect('/shop');
       const ttl = (opts.service() as unknown as { opts: { tokenTtlMs: number } }).opts?.tokenTtlMs ?? 300_000;
       return html(reply, mePage(acc.name, Math.max(5000, Math.floor(ttl / 2))));
     });
-    app.get('/shop/api/entry-qr', async (req) => {
-      const acc = me(req);
+    app.get('/shop/api/entry-qr', async (req, reply) => {
+      const acc = me(req, reply);
       const t = opts.service().issueEntryToken(acc.id, opts.storeId);
       const qr = qrcode(0, 'M');
       qr.addData(t.token);
@@ -103,8 +152,8 @@ export function shopperWeb(opts: ShopperWebOptions): (app: FastifyInstance) => v
         svg: qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }),
       };
     });
-    app.get('/shop/api/latest-receipt', async (req) => {
-      const acc = me(req);
+    app.get('/shop/api/latest-receipt', async (req, reply) => {
+      const acc = me(req, reply);
       const row = latestOf(opts.service(), acc.id);
       if (!row) return { state: null, receiptUrl: null };
       const url = row.state === 'settled' ? `/shop${opts.service().receiptUrl(row.sessionId)}` : null;

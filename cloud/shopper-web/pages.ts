@@ -21,7 +21,7 @@ export function page(title: string, body: string, script = ''): string {
 <title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
 }
 
-export function signupPage(storeName: string, stripeKey: string | undefined): string {
+export function signupPage(storeName: string, stripeKey: string | undefined, loginLinks = false): string {
   const payment = stripeKey
     ? `<label>Card<div id="card-element" class="card"></div></label>`
     : `<label>Payment method (local ledger: no money moves)<select name="paymentMethod"><option value="pm_card_visa">Test Visa •••• 4242</option><option value="pm_card_mastercard">Test Mastercard •••• 4444</option></select></label>`;
@@ -31,12 +31,18 @@ ${stripeKey ? `const s=Stripe(${JSON.stringify(stripeKey)});const els=s.elements
 f.addEventListener('submit',async(e)=>{e.preventDefault();const d=Object.fromEntries(new FormData(f));
 ${stripeKey ? `const r=await s.createPaymentMethod({type:'card',card});if(r.error){document.getElementById('err').textContent=r.error.message;return;}d.paymentMethod=r.paymentMethod.id;` : ''}
 const res=await fetch('/shop/api/signup',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(d)});
-const j=await res.json();if(!res.ok){document.getElementById('err').textContent=j.error;return;}location.href='/shop/me';});`;
+const j=await res.json();if(!res.ok){document.getElementById('err').textContent=j.error;return;}location.href='/shop/me';});
+const lf=document.getElementById('login');if(lf)lf.addEventListener('submit',async(e)=>{e.preventDefault();
+const res=await fetch('/shop/api/login-link',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(Object.fromEntries(new FormData(lf)))});
+const j=await res.json();document.getElementById('login-msg').textContent=res.ok?'If this address has an account, a sign-in link is on its way.':j.error;});`;
+  const login = loginLinks
+    ? `<form id="login" class="card"><h2>Already shopping with us?</h2><label>Email<input name="email" type="email" required autocomplete="email"></label><button type="submit">Email me a sign-in link</button><p id="login-msg" class="muted" role="status"></p></form>`
+    : '';
   return page(
     'Sign up',
     `<h1>Shop at ${esc(storeName)}</h1><form class="card"><label>Name<input name="name" required autocomplete="name"></label>
 <label>Email<input name="email" type="email" required autocomplete="email"></label>${payment}<button type="submit">Create account</button>
-<p id="err" class="error" role="alert"></p></form>${stripeKey ? '<script src="https://js.stripe.com/v3/"></script>' : ''}`,
+<p id="err" class="error" role="alert"></p></form>${login}${stripeKey ? '<script src="https://js.stripe.com/v3/"></script>' : ''}`,
     script,
   );
 }

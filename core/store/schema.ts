@@ -122,6 +122,10 @@ export const CameraConfig = z.strictObject({
       up: Vec3.default([0, 1, 0]).describe('Store direction that appears as "up" in the image'),
     })
     .describe('Extrinsics given as a look-at pose'),
+  rtspUrl: z
+    .url({ protocol: /^rtsps?$/, error: 'must be an rtsp:// or rtsps:// URL' })
+    .optional()
+    .describe('RTSP stream of this camera: dashboard previews and evidence snapshots (absent = none)'),
 });
 export type CameraConfig = z.infer<typeof CameraConfig>;
 

@@ -1,5 +1,9 @@
 import { OperatorDb, type Role } from './operator-db.ts';
 
+export { type CameraFeeds, startCameraFeeds } from './camera-feeds.ts';
+export { type CameraPreviews, startCameraPreviews } from './camera-previews.ts';
+export { CameraSnapshots, type SnapshotSource } from './camera-snapshots.ts';
+export type { RetentionOptions } from './live-state.ts';
 export { AuthError, OperatorDb, type Role } from './operator-db.ts';
 /**
  * Operator dashboard of the edge: `startOperatorApi` serves the web app, a REST API and a WebSocket

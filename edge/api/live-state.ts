@@ -23,7 +23,26 @@ export interface EventView extends ShelfEvent {
   traces: Record<string, Array<[number, number]>>;
 }
 
-export type Change = 'sessions' | 'review' | 'alerts' | 'inventory';
+export type Change = 'sessions' | 'review' | 'alerts' | 'inventory' | 'cameras';
+
+export interface CameraStatusView {
+  status: 'up' | 'degraded' | 'down';
+  detail?: string;
+  t: number;
+}
+
+/** How long the dashboard remembers what it no longer needs to show live (wall-clock ms, counts). */
+export interface RetentionOptions {
+  /** Settled (charged, or released after review) sessions kept at most this many (default 1000). */
+  maxSettled?: number;
+  /** …and at most this long after settling (default 1 h); the SQLite audit log keeps decisions. */
+  settledMs?: number;
+  /** Shelf events owned by no kept session (default 2000 newest). */
+  maxOrphanEvents?: number;
+  /** Sessions without a receipt and without news for this long are presumed lost (default 24 h). */
+  staleOpenMs?: number;
+  now?: () => number;
+}
 
 export interface LiveListener {
   tracks(u: {
@@ -53,19 +72,41 @@ export class LiveState {
   private readonly listeners = new Set<LiveListener>();
   private readonly unsubs: Array<() => void> = [];
   private alertSeq = 0;
+  readonly cameraStatus = new Map<string, CameraStatusView>();
+  /** Settled session → when it settled (insertion order = settle order, oldest first). */
+  private readonly settledAt = new Map<string, number>();
+  /** Events no kept session owns (yet), oldest first. */
+  private readonly orphanEvents = new Set<string>();
+  /** Session → wall-clock time of its last message (finds sessions lost without a receipt). */
+  private readonly touchedAt = new Map<string, number>();
+  /** Recently dropped sessions: a late update for one must not bring it back as a new session. */
+  private readonly dropped = new Set<string>();
+  private readonly retention: Required<RetentionOptions>;
 
   constructor(
     readonly store: StoreModel,
     bus: Bus,
-    private readonly released: Set<string>,
+    /** Releases on record (the SQLite table, or a Set in tests). */
+    private readonly released: { has(sessionId: string): boolean; add(sessionId: string): unknown },
+    retention: RetentionOptions = {},
   ) {
+    this.retention = {
+      maxSettled: retention.maxSettled ?? 1000,
+      settledMs: retention.settledMs ?? 3_600_000,
+      maxOrphanEvents: retention.maxOrphanEvents ?? 2000,
+      staleOpenMs: retention.staleOpenMs ?? 24 * 3_600_000,
+      now: retention.now ?? Date.now,
+    };
     this.unsubs.push(
       bus.subscribe('edge.tracks', (m) => this.onTracks(m)),
       bus.subscribe('edge.session', (m) => {
+        if (this.dropped.has(m.sessionId)) return;
         const s = this.session(m.sessionId, m.token, m.t);
         s.state = m.state;
         s.members = m.members;
         s.lastT = m.t;
+        this.touchedAt.delete(m.sessionId);
+        this.touchedAt.set(m.sessionId, this.retention.now());
         this.emit('sessions');
       }),
       bus.subscribe('edge.shelf-event', (m) => this.onShelfEvent(m)),
@@ -73,6 +114,14 @@ export class LiveState {
       bus.subscribe('edge.alert', (m) => this.addAlert(m)),
       bus.subscribe('shelf.samples', (m) => this.onSamples(m)),
       bus.subscribe('device.status', (m) => {
+        if (m.kind === 'camera') {
+          this.cameraStatus.set(m.deviceId, {
+            status: m.status,
+            t: m.t,
+            ...(m.detail ? { detail: m.detail } : {}),
+          });
+          this.emit('cameras');
+        }
         if (m.status === 'up') return;
         this.addAlert({
           t: m.t,
@@ -103,6 +152,7 @@ export class LiveState {
     this.released.add(sessionId);
     const s = this.sessions.get(sessionId);
     if (s) s.released = true;
+    this.settle(sessionId);
     this.emit('review');
     this.emit('sessions');
   }
@@ -210,6 +260,7 @@ export class LiveState {
         ([t]) => t >= m.t0 - 3000 && t <= m.t1 + 3000,
       );
     this.events.set(m.id, { ...m, traces });
+    if (!m.sessionId || !this.sessions.has(m.sessionId)) this.adoptOrphan(m.id);
     const best = m.hypotheses[0];
     if (best?.kind === 'return') {
       const wrong = m.plates.filter((p) => this.store.plate(p.plateId)?.facing?.sku !== best.sku);
@@ -257,7 +308,11 @@ export class LiveState {
       quantity: l.quantity,
     }));
     for (const l of r.lines)
-      for (const e of l.evidence) if (!s.eventIds.includes(e.eventId)) s.eventIds.push(e.eventId);
+      for (const e of l.evidence) {
+        if (!s.eventIds.includes(e.eventId)) s.eventIds.push(e.eventId);
+        this.orphanEvents.delete(e.eventId);
+      }
+    if (r.status !== 'review' || s.released) this.settle(r.sessionId);
     if (r.status === 'review' && !s.released)
       this.addAlert({
         t: r.exitedAt,
@@ -268,6 +323,64 @@ export class LiveState {
       });
     this.emit('sessions');
     this.emit('review');
+  }
+
+  /** Entries held now (tests and /metrics-style checks that memory stays bounded). */
+  sizes(): { sessions: number; events: number; settled: number; orphanEvents: number } {
+    return {
+      sessions: this.sessions.size,
+      events: this.events.size,
+      settled: this.settledAt.size,
+      orphanEvents: this.orphanEvents.size,
+    };
+  }
+
+  private settle(sessionId: string): void {
+    this.settledAt.delete(sessionId);
+    this.settledAt.set(sessionId, this.retention.now());
+    this.touchedAt.delete(sessionId);
+    this.prune();
+  }
+
+  private adoptOrphan(eventId: string): void {
+    this.orphanEvents.add(eventId);
+    for (const id of this.orphanEvents) {
+      if (this.orphanEvents.size <= this.retention.maxOrphanEvents) break;
+      this.orphanEvents.delete(id);
+      this.events.delete(id);
+    }
+  }
+
+  /** Drops the oldest settled sessions (and their events) past the count cap or the age limit. */
+  private prune(): void {
+    const now = this.retention.now();
+    const cutoff = now - this.retention.settledMs;
+    for (const [id, at] of this.settledAt) {
+      if (this.settledAt.size <= this.retention.maxSettled && at >= cutoff) break;
+      this.settledAt.delete(id);
+      this.drop(id);
+    }
+    const stale = now - this.retention.staleOpenMs;
+    for (const [id, at] of this.touchedAt) {
+      if (at >= stale) break;
+      this.touchedAt.delete(id);
+      if (!this.sessions.get(id)?.receipt) this.drop(id);
+    }
+  }
+
+  private drop(sessionId: string): void {
+    const s = this.sessions.get(sessionId);
+    if (!s) return;
+    for (const e of s.eventIds) {
+      this.events.delete(e);
+      this.orphanEvents.delete(e);
+    }
+    this.sessions.delete(sessionId);
+    this.dropped.add(sessionId);
+    for (const id of this.dropped) {
+      if (this.dropped.size <= this.retention.maxSettled) break;
+      this.dropped.delete(id);
+    }
   }
 
   private addAlert(a: Alert): void {

@@ -147,6 +147,17 @@ describe('operator API', () => {
     expect(audit.map((a) => a.action).sort()).toEqual(['change-product', 'change-quantity', 'release']);
     expect(audit.every((a) => a.operator === 'reviewer' && a.reason === 'checked camera')).toBe(true);
     expect(api.db.markReleased('R1', '{}')).toBe(false);
+    // A restarted dashboard reads releases from SQLite: the re-sent receipt is not queued again.
+    const bus2 = new InProcessBus();
+    const again = await startOperatorApi({ bus: bus2, store, dbPath: join(dir, 'ops.db'), port: 0 });
+    try {
+      bus2.publish('edge.receipt', receipt('R1'));
+      expect(again.state.reviewQueue()).toEqual([]);
+      expect(again.state.sessions.get('R1')?.released).toBe(true);
+    } finally {
+      await again.close();
+      await bus2.close();
+    }
   });
 
   it('applyReview keeps evidence with its line and drops removed lines', () => {

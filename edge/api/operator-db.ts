@@ -118,9 +118,9 @@ export class OperatorDb {
     return r.changes === 1;
   }
 
-  releasedIds(): Set<string> {
-    const rows = this.db.prepare('SELECT session_id AS id FROM released').all() as Array<{ id: string }>;
-    return new Set(rows.map((r) => r.id));
+  /** One indexed lookup: the dashboard asks per new session instead of holding every id ever released. */
+  isReleased(sessionId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM released WHERE session_id = ?').get(sessionId) !== undefined;
   }
 
   close(): void {

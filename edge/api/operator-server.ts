@@ -8,7 +8,9 @@ import type { Receipt, ReceiptLine } from '../../core/receipt.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { formatIssues } from '../../core/validate.ts';
 import type { Bus } from '../bus/index.ts';
-import { LiveState } from './live-state.ts';
+import { CameraRoutes } from './camera-routes.ts';
+import type { SnapshotSource } from './camera-snapshots.ts';
+import { LiveState, type RetentionOptions } from './live-state.ts';
 import { AuthError, OperatorDb, type Role } from './operator-db.ts';
 import { ClientWsMessage, LoginBody, ReleaseBody, SessionParams } from './routes-schema.ts';
 import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
@@ -25,9 +27,16 @@ export interface OperatorApiOptions {
   host?: string;
   /** Called once per released review cart with the corrected receipt (status `charge`). */
   onRelease?: (receipt: Receipt) => Promise<unknown> | unknown;
-  /** Camera id → preview URL (node-rtsp-stream WebSocket) when previews run. */
+  /**
+   * Camera id → loopback WebSocket URL of its MPEG-TS preview (startCameraPreviews().urls); browsers
+   * reach it through the authenticated relay /ws/cameras/:id.
+   */
   cameraPreviews?: Record<string, string>;
+  /** Recent camera stills (CameraSnapshots): the session page shows the one nearest each event. */
+  snapshots?: SnapshotSource;
+  snapshotMaxDtMs?: number;
   sessionTtlMs?: number;
+  retention?: RetentionOptions;
 }
 
 export interface OperatorApi {
@@ -85,7 +94,9 @@ export function applyReview(r: Receipt, decided: ReleaseBody['lines']): Receipt 
 export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorApi> {
   await ensureWebBuilt();
   const db = new OperatorDb(o.dbPath, o.sessionTtlMs);
-  const state = new LiveState(o.store, o.bus, db.releasedIds());
+  // Releases are recorded by db.markReleased in the release route; the state only asks.
+  const released = { has: (id: string) => db.isReleased(id), add: () => undefined };
+  const state = new LiveState(o.store, o.bus, released, o.retention);
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
@@ -97,11 +108,21 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     return reply.code(500).send({ error: 'internal error' });
   });
 
-  const auth = (req: FastifyRequest, need?: Role) => {
+  const auth = (req: Pick<FastifyRequest, 'headers'>, need?: Role) => {
     const op = db.authenticate(cookieToken(req.headers.cookie));
     if (need === 'reviewer' && op.role !== 'reviewer') throw new AuthError(403, 'reviewer role required');
     return op;
   };
+  const cameras = new CameraRoutes({
+    store: o.store,
+    state,
+    previews: o.cameraPreviews ?? {},
+    snapshots: o.snapshots,
+    snapshotMaxDtMs: o.snapshotMaxDtMs ?? 5000,
+    auth,
+    notFound: (m) => new HttpError(404, m),
+  });
+  cameras.register(app);
 
   app.post('/api/login', async (req, reply) => {
     const b = parse(LoginBody, req.body, 'login');
@@ -137,7 +158,10 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
         plates: g.shelves.flatMap((s) => s.plates.map((p) => ({ id: p.id, box: p.box }))),
       })),
       products: c.products.map((p) => ({ sku: p.sku, name: p.name, priceMinor: p.priceMinor })),
-      cameras: c.cameras.map((cam) => ({ id: cam.id, preview: o.cameraPreviews?.[cam.id] ?? null })),
+      cameras: c.cameras.map((cam) => ({
+        id: cam.id,
+        preview: o.cameraPreviews?.[cam.id] ? `/ws/cameras/${encodeURIComponent(cam.id)}` : null,
+      })),
     };
   });
   app.get('/api/sessions', async (req) => {
@@ -149,7 +173,8 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     const { id } = parse(SessionParams, req.params, 'path');
     const s = state.sessions.get(id);
     if (!s) throw new HttpError(404, `session ${id} not found`);
-    return { ...s, events: s.eventIds.map((e) => state.events.get(e)).filter((e) => e !== undefined) };
+    const events = s.eventIds.map((e) => state.events.get(e)).filter((e) => e !== undefined);
+    return { ...s, events, snapshots: cameras.snapshotsFor(events) };
   });
   app.get('/api/review', async (req) => {
     auth(req);
@@ -255,10 +280,15 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   app.server.on('upgrade', (req, socket, head) => {
     try {
-      if ((req.url ?? '').split('?')[0] !== '/ws') throw new AuthError(401, 'not found');
       db.authenticate(cookieToken(req.headers.cookie));
     } catch {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    if (cameras.upgrade(req, socket, head)) return;
+    if ((req.url ?? '').split('?')[0] !== '/ws') {
+      socket.write('HTTP/1.1 404 Not Found\r\n\r\n');
       socket.destroy();
       return;
     }
@@ -319,6 +349,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     async close() {
       for (const c of wss.clients) c.terminate();
       wss.close();
+      cameras.close();
       state.close();
       await app.close();
       db.close();

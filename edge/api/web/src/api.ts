@@ -63,7 +63,7 @@ export interface Session {
     status: string;
     reviewReasons: string[];
     confidence: number;
-    lines: Array<{ sku: string; quantity: number }>;
+    lines: Array<{ sku: string; quantity: number; evidence?: Array<{ eventId: string }> }>;
   } | null;
 }
 export interface ShelfEventView {
@@ -77,6 +77,19 @@ export interface ShelfEventView {
   sessionId: string | null;
   review?: string;
   traces: Record<string, Array<[number, number]>>;
+}
+export interface SnapshotRef {
+  cameraId: string;
+  t: number;
+  url: string;
+}
+export interface CameraView {
+  id: string;
+  resolution: [number, number];
+  /** Path of the authenticated preview WebSocket, or null when no stream runs. */
+  preview: string | null;
+  snapshots: boolean;
+  status: { status: 'up' | 'degraded' | 'down'; detail?: string; t: number } | null;
 }
 export interface AlertView {
   id: number;

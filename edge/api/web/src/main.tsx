@@ -9,6 +9,7 @@ import {
   type Session,
   type StoreInfo,
 } from './api.ts';
+import { CamerasPage } from './cameras-page.tsx';
 import { ReviewPage } from './review-page.tsx';
 import { SessionPage } from './session-page.tsx';
 import { StoreMap, type TrackDot } from './store-map.tsx';
@@ -177,6 +178,8 @@ function Dashboard(props: { me: Me; onLogout: () => void }) {
   const [inventory, setInventory] = useState<InventoryRow[]>([]);
   const [audit, setAudit] = useState<AuditRow[]>([]);
   const [tick, setTick] = useState(0);
+  // Camera status changes must not re-mount previews' players, only refetch the list.
+  const [cameraTick, setCameraTick] = useState(0);
   const [live, setLive] = useState(false);
 
   const refresh = useCallback((what: string) => {
@@ -186,6 +189,10 @@ function Dashboard(props: { me: Me; onLogout: () => void }) {
     if (what === 'alerts') api<AlertView[]>('/api/alerts').then(setAlerts, fail);
     if (what === 'inventory') api<InventoryRow[]>('/api/inventory').then(setInventory, fail);
     if (what === 'audit') api<AuditRow[]>('/api/audit').then(setAudit, fail);
+    if (what === 'cameras') {
+      setCameraTick((t) => t + 1);
+      return;
+    }
     setTick((t) => t + 1);
   }, []);
 
@@ -274,20 +281,7 @@ function Dashboard(props: { me: Me; onLogout: () => void }) {
         {route === '/alerts' && <Alerts alerts={alerts} />}
         {route === '/inventory' && <Inventory rows={inventory} />}
         {route === '/audit' && <Audit rows={audit} />}
-        {route === '/cameras' && store && (
-          <ul class="cameras">
-            {store.cameras.map((c) => (
-              <li key={c.id} class="card">
-                <b>{c.id}</b>{' '}
-                {c.preview ? (
-                  <a href={c.preview}>preview stream</a>
-                ) : (
-                  <span class="muted">no preview running</span>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        {route === '/cameras' && <CamerasPage tick={cameraTick} />}
       </main>
     </div>
   );

@@ -1,15 +1,27 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Session, type ShelfEventView } from './api.ts';
+import { api, type Session, type ShelfEventView, type SnapshotRef } from './api.ts';
 import { TraceChart } from './trace-chart.tsx';
+
+type Detail = Session & { events: ShelfEventView[]; snapshots: Record<string, SnapshotRef[]> };
+
+/** The events behind a cart line: the receipt's evidence once finalised, else the best hypotheses. */
+function lineEvents(s: Detail, sku: string): ShelfEventView[] {
+  const ids = s.receipt?.lines.find((l) => l.sku === sku)?.evidence?.map((e) => e.eventId);
+  return ids
+    ? s.events.filter((e) => ids.includes(e.id))
+    : s.events.filter((e) => e.hypotheses[0]?.sku === sku);
+}
+
+const caption = (r: SnapshotRef, e: ShelfEventView) =>
+  `${r.cameraId} · ${new Date(r.t).toLocaleTimeString()} (${((r.t - (e.t0 + e.t1) / 2) / 1000).toFixed(1)} s from the event)`;
 
 /** One session: its cart lines and, per shelf event, the weight traces, hypotheses and association. */
 export function SessionPage(props: { id: string; tick: number }) {
-  const [s, setS] = useState<(Session & { events: ShelfEventView[] }) | null>(null);
+  const [s, setS] = useState<Detail | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    api<Session & { events: ShelfEventView[] }>(`/api/sessions/${encodeURIComponent(props.id)}`).then(
-      setS,
-      (e: Error) => setError(e.message),
+    api<Detail>(`/api/sessions/${encodeURIComponent(props.id)}`).then(setS, (e: Error) =>
+      setError(e.message),
     );
   }, [props.id, props.tick]);
   if (error) return <p class="error">{error}</p>;
@@ -33,13 +45,28 @@ export function SessionPage(props: { id: string; tick: number }) {
               <td class="muted">empty</td>
             </tr>
           )}
-          {s.lines.map((l) => (
-            <tr key={l.sku}>
-              <td>{l.name}</td>
-              <td class="mono">{l.sku}</td>
-              <td>× {l.quantity}</td>
-            </tr>
-          ))}
+          {s.lines.map((l) => {
+            const ev = lineEvents(s, l.sku)
+              .reverse()
+              .find((e) => (s.snapshots[e.id]?.length ?? 0) > 0);
+            const snap = ev ? s.snapshots[ev.id]?.[0] : undefined;
+            return (
+              <tr key={l.sku} data-line={l.sku}>
+                <td>
+                  {snap && ev ? (
+                    <a href={snap.url} target="_blank" rel="noreferrer">
+                      <img class="thumb" data-testid="line-snapshot" src={snap.url} alt={caption(snap, ev)} />
+                    </a>
+                  ) : (
+                    <span class="muted">no still</span>
+                  )}
+                </td>
+                <td>{l.name}</td>
+                <td class="mono">{l.sku}</td>
+                <td>× {l.quantity}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <h3>Evidence</h3>
@@ -49,6 +76,16 @@ export function SessionPage(props: { id: string; tick: number }) {
             <b>{e.id}</b> Δ {e.deltaGrams.toFixed(0)} g on {e.plates.map((p) => p.plateId).join(', ')}
             {e.review && <span class="badge warn"> review: {e.review}</span>}
           </div>
+          {(s.snapshots[e.id]?.length ?? 0) > 0 && (
+            <div class="snapshots">
+              {s.snapshots[e.id]?.map((r) => (
+                <figure key={r.url}>
+                  <img src={r.url} alt={caption(r, e)} data-testid="event-snapshot" />
+                  <figcaption>{caption(r, e)}</figcaption>
+                </figure>
+              ))}
+            </div>
+          )}
           <div class="charts">
             {e.plates.map((p) => (
               <TraceChart key={p.plateId} plateId={p.plateId} t0={e.t0} points={e.traces[p.plateId] ?? []} />
