@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
 import { registerEdgeCommands } from '../edge/cli.ts';
+import { registerProcessCommands } from '../edge/processes/cli.ts';
 import { registerHardwareCommands } from '../hardware/cli.ts';
 import { registerModelCommands } from '../models/cli.ts';
 import { registerSimulatorCommands } from '../simulator/cli.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerSimulatorCommands(program);
   registerEdgeCommands(program);
+  registerProcessCommands(program);
   registerCloudCommands(program);
   registerHardwareCommands(program);
   registerModelCommands(program);

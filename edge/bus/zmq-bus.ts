@@ -71,6 +71,9 @@ export class ZmqBus implements Bus {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    // Bounded linger: with the proxy gone, queued frames must not keep the process alive forever.
+    this.pub.linger = 1000;
+    this.sub.linger = 0;
     this.pub.close();
     this.sub.close();
     await this.reader?.catch(() => {});
