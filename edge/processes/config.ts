@@ -13,24 +13,29 @@ const Endpoint = z
   .string()
   .regex(/^(tcp:\/\/[^\s]+:\d+|ipc:\/\/[^\s]+)$/, 'must be tcp://host:port or ipc://path');
 
-export const RestartPolicy = z.strictObject({
+const policyFields = {
   maxRestarts: z
     .number()
     .int()
     .min(0)
-    .default(5)
     .describe('restarts allowed within windowMs; one more crash marks the process failed and leaves it down'),
-  windowMs: z.number().int().positive().default(600_000).describe('the rate-cap window (ms)'),
-  initialBackoffMs: z.number().int().min(0).default(500).describe('delay before the first restart (ms)'),
-  maxBackoffMs: z.number().int().min(0).default(30_000).describe('longest delay between restarts (ms)'),
-  factor: z.number().min(1).max(10).default(2).describe('backoff growth per consecutive crash'),
-  stableMs: z
-    .number()
-    .int()
-    .positive()
-    .default(30_000)
-    .describe('a run at least this long resets the backoff to initialBackoffMs'),
+  windowMs: z.number().int().positive().describe('the rate-cap window (ms)'),
+  initialBackoffMs: z.number().int().min(0).describe('delay before the first restart (ms)'),
+  maxBackoffMs: z.number().int().min(0).describe('longest delay between restarts (ms)'),
+  factor: z.number().min(1).max(10).describe('backoff growth per consecutive crash'),
+  stableMs: z.number().int().positive().describe('a run at least this long resets the backoff'),
+};
+
+export const RestartPolicy = z.strictObject({
+  maxRestarts: policyFields.maxRestarts.default(5),
+  windowMs: policyFields.windowMs.default(600_000),
+  initialBackoffMs: policyFields.initialBackoffMs.default(500),
+  maxBackoffMs: policyFields.maxBackoffMs.default(30_000),
+  factor: policyFields.factor.default(2),
+  stableMs: policyFields.stableMs.default(30_000),
 });
+/** Per-process overrides: no defaults here, or they would mask the box-wide values. */
+const RestartPolicyOverride = z.strictObject(policyFields).partial();
 export type RestartPolicy = z.infer<typeof RestartPolicy>;
 
 const RESERVED_COMMANDS = ['supervise', 'demo'];
@@ -58,7 +63,7 @@ export const ProcessEntry = z.strictObject({
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
     .default({})
     .describe('extra environment variables'),
-  restartPolicy: RestartPolicy.partial().optional().describe('overrides of the box-wide restartPolicy'),
+  restartPolicy: RestartPolicyOverride.optional().describe('overrides of the box-wide restartPolicy'),
   enabled: z.boolean().default(true),
 });
 export type ProcessEntry = z.infer<typeof ProcessEntry>;
