@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { createLogger } from '../../core/log.ts';
 import { ZmqBus } from '../bus/index.ts';
 import type { ProcessEntry, SupervisorConfig } from './config.ts';
-import { WorkerReporter } from './reporter.ts';
+import { HeldSink } from './held-sink.ts';
+import { type WorkerEvent, WorkerReporter } from './reporter.ts';
 import { WorkerProcess, type WorkerSpec } from './worker-process.ts';
 
 const log = createLogger('edge.processes');
@@ -99,8 +100,20 @@ async function busReachable(bus: ZmqBus, deviceId: string, ms: number): Promise<
  */
 export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor> {
   const bus = await ZmqBus.connect({ publish: cfg.bus.publish, subscribe: cfg.bus.subscribe });
-  const reporter = new WorkerReporter(bus);
-  const workers = workerSpecs(cfg).map((s) => new WorkerProcess(s, (e) => reporter.report(e)));
+  const sink = new HeldSink(bus);
+  const reporter = new WorkerReporter(sink);
+  const probeId = `${cfg.box}/supervisor`;
+  let proxyWorker: WorkerProcess | undefined;
+  const onEvent = (e: WorkerEvent) => {
+    if (proxyWorker && e.worker === proxyWorker.spec.name) {
+      if (e.event === 'crashed' || e.event === 'failed') sink.hold();
+      // Once the restarted proxy carries our probe again, the held reports go out (crash first).
+      if (e.event === 'started' && sink.holding)
+        void busReachable(bus, probeId, 15_000).then(() => sink.release());
+    }
+    reporter.report(e);
+  };
+  const workers = workerSpecs(cfg).map((s) => new WorkerProcess(s, onEvent));
   for (const w of workers) reporter.track(w.spec.name);
   let server: Server | undefined;
   let metricsUrl: string | undefined;
@@ -109,11 +122,13 @@ export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor
     const addr = server.address();
     metricsUrl = `http://${cfg.metrics.host}:${typeof addr === 'object' && addr ? addr.port : cfg.metrics.port}/metrics`;
   }
-  const proxyWorker = cfg.bus.proxy ? workers[0] : undefined;
+  proxyWorker = cfg.bus.proxy ? workers[0] : undefined;
+  sink.hold();
   proxyWorker?.start();
   // Reports published before the proxy is up are lost (pub/sub), so the rest start once the bus works.
-  const reachable = await busReachable(bus, `${cfg.box}/supervisor`, 15_000);
+  const reachable = await busReachable(bus, probeId, 15_000);
   if (!reachable) log.warn({ bus: cfg.bus }, 'bus proxy not reachable yet; starting processes anyway');
+  sink.release();
   for (const w of workers) if (w !== proxyWorker) w.start();
   log.info(
     { box: cfg.box, processes: workers.map((w) => w.spec.name), bus: cfg.bus, metricsUrl },
