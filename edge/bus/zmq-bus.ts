@@ -29,6 +29,7 @@ export class ZmqBus implements Bus {
   private readonly handlers = new Map<Topic, Set<Handler<Topic>>>();
   private queue: Array<[string, string]> = [];
   private writing = false;
+  private scheduled = false;
   private closed = false;
   private reader: Promise<void> | undefined;
   readonly counters: ZmqBusCounters = { sent: 0, received: 0, invalid: 0, unknownTopic: 0, handlerErrors: 0 };
@@ -46,7 +47,15 @@ export class ZmqBus implements Bus {
   publish<T extends Topic>(topic: T, msg: TopicMap[T]): void {
     if (this.closed) return;
     this.queue.push([topic, JSON.stringify(msg)]);
-    if (!this.writing) void this.writeLoop();
+    // Start writing after the current task: everything a timer tick or a handler publishes then
+    // shares one frame per topic, instead of the first message going out alone.
+    if (!this.writing && !this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        if (!this.writing) void this.writeLoop();
+      });
+    }
   }
 
   subscribe<T extends Topic>(topic: T, handler: Handler<T>): () => void {
