@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { RestartPolicy } from './config.ts';
+import { SUPERVISOR_PID_ENV } from './parent-guard.ts';
 import type { WorkerEvent } from './reporter.ts';
 import { RestartLimiter } from './restart-limiter.ts';
 
@@ -51,7 +52,12 @@ export class WorkerProcess {
     this.startedAt = this.now();
     const child = spawn(process.execPath, [WALKOUT_BIN, ...this.spec.argv], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ...this.spec.env, WALKOUT_PROCESS: this.spec.deviceId },
+      env: {
+        ...process.env,
+        ...this.spec.env,
+        WALKOUT_PROCESS: this.spec.deviceId,
+        [SUPERVISOR_PID_ENV]: String(process.pid),
+      },
     });
     this.child = child;
     this.state = 'running';

@@ -149,6 +149,34 @@ describe('walkout supervise: real processes on a real zeromq proxy', () => {
   }, 60_000);
 });
 
+describe('walkout supervise killed with SIGKILL', () => {
+  it('its children notice they were orphaned and stop themselves', async () => {
+    const d = mkdtempSync(join(dir, 'k-'));
+    const sup = startSupervisorProcess(d, 'box', {
+      bus: { publish: `ipc://${join(d, 'pub')}`, subscribe: `ipc://${join(d, 'sub')}` },
+      processes: [
+        {
+          name: 'sim',
+          command: 'sim',
+          args: ['--live', '--preset', 'single', '--duration', '10m'],
+          bus: 'publish',
+          env: quiet,
+        },
+      ],
+    });
+    await until(() => sup.events('sim', 'started').length === 1, 'the sim to start');
+    const pids = sup.lines.filter((l) => l.event === 'started').map((l) => l.pid as number);
+    expect(pids).toHaveLength(2);
+    sup.child.kill('SIGKILL');
+    await sup.exited;
+    try {
+      await until(() => pids.every((p) => !alive(p)), 'the orphaned proxy and sim to exit', 15_000);
+    } finally {
+      for (const p of pids) if (alive(p)) process.kill(p, 'SIGKILL');
+    }
+  }, 60_000);
+});
+
 describe('walkout supervise: config errors', () => {
   it('rejects a config with an unknown key, naming the field, with exit code 2 and nothing started', async () => {
     const bad = join(dir, 'bad.yaml');
