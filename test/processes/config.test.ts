@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.ts';
-import { parseSupervisorConfig, RestartLimiter, workerSpecs } from '../../edge/processes/index.ts';
+import {
+  loadSupervisorConfig,
+  parseSupervisorConfig,
+  RestartLimiter,
+  workerSpecs,
+} from '../../edge/processes/index.ts';
 
 function issues(input: unknown): string[] {
   try {
@@ -88,6 +93,16 @@ describe('supervisor config', () => {
       issues({ restartPolicy: { maxRestarts: -1 }, processes: [{ name: 'a', command: 'edge' }] }),
     ).toEqual(['restartPolicy.maxRestarts: must be >= 0']);
     expect(issues({ processes: [{ name: 'a b', command: 'edge' }] })[0]).toMatch(/^processes\[0\]\.name: /);
+  });
+});
+
+describe('example configs (docs/processes.md)', () => {
+  it('parse', () => {
+    const a = loadSupervisorConfig('edge/processes/examples/box-a.yaml');
+    expect(workerSpecs(a).map((s) => s.name)).toEqual(['bus-proxy', 'fusion', 'operator-api', 'shelf-c1']);
+    expect(workerSpecs(a)[3]?.policy.maxRestarts).toBe(20);
+    const b = loadSupervisorConfig('edge/processes/examples/box-b.yaml');
+    expect(workerSpecs(b).map((s) => s.argv.at(-1))).toEqual(['tcp://127.0.0.1:5555']);
   });
 });
 

@@ -131,6 +131,7 @@ describe('walkout supervise: real processes on a real zeromq proxy', () => {
     // zeromq reconnects publishers and subscribers (and resends subscriptions) to the new proxy.
     const from = samples.length;
     await until(() => samples.length >= from + 100, 'shelf.samples through the restarted proxy');
+    expect(sup.events('sim', 'started')).toHaveLength(2); // the publisher itself was not restarted
     await until(
       () => alerts.some((a) => a.ref === 't1/bus-proxy'),
       "the proxy's restart alert, published once the bus is back",
