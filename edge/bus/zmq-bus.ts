@@ -69,6 +69,11 @@ export class ZmqBus implements Bus {
     set.add(handler as Handler<Topic>);
     return () => {
       set.delete(handler as Handler<Topic>);
+      // The last handler gone: stop zeromq (and the proxy) from sending this topic here at all.
+      if (set.size === 0 && this.handlers.get(topic) === set && !this.closed) {
+        this.handlers.delete(topic);
+        this.sub.unsubscribe(topic);
+      }
     };
   }
 

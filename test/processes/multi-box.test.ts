@@ -60,6 +60,8 @@ describe('two edge boxes on one bus over tcp', () => {
       'fusion core and operator API of box A',
       60_000,
     );
+    // Children's log lines name their process: their logs share the supervisor's stream.
+    expect(a.lines.find((l) => l.msg === 'edge engine running')?.process).toBe('box-a/fusion');
     // Box B joins box A's proxy and runs the store's simulated devices (shelves, cameras, gate).
     const b = startSupervisorProcess(dir, 'box-b', {
       box: 'box-b',
