@@ -104,12 +104,26 @@ export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor
   const reporter = new WorkerReporter(sink);
   const probeId = `${cfg.box}/supervisor`;
   let proxyWorker: WorkerProcess | undefined;
+  let stopped = false;
+  let probing = false;
+  // Held reports go out once our probe makes the round trip; retried while the proxy runs.
+  const releaseWhenReachable = async () => {
+    if (probing) return;
+    probing = true;
+    try {
+      while (!stopped && (!proxyWorker || proxyWorker.state === 'running'))
+        if (await busReachable(bus, probeId, 5_000)) {
+          sink.release();
+          return;
+        }
+    } finally {
+      probing = false;
+    }
+  };
   const onEvent = (e: WorkerEvent) => {
     if (proxyWorker && e.worker === proxyWorker.spec.name) {
       if (e.event === 'crashed' || e.event === 'failed') sink.hold();
-      // Once the restarted proxy carries our probe again, the held reports go out (crash first).
-      if (e.event === 'started' && sink.holding)
-        void busReachable(bus, probeId, 15_000).then(() => sink.release());
+      if (e.event === 'started' && sink.holding) void releaseWhenReachable();
     }
     reporter.report(e);
   };
@@ -126,9 +140,11 @@ export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor
   sink.hold();
   proxyWorker?.start();
   // Reports published before the proxy is up are lost (pub/sub), so the rest start once the bus works.
-  const reachable = await busReachable(bus, probeId, 15_000);
-  if (!reachable) log.warn({ bus: cfg.bus }, 'bus proxy not reachable yet; starting processes anyway');
-  sink.release();
+  if (await busReachable(bus, probeId, 15_000)) sink.release();
+  else {
+    log.warn({ bus: cfg.bus }, 'bus proxy not reachable yet; starting processes anyway');
+    void releaseWhenReachable();
+  }
   for (const w of workers) if (w !== proxyWorker) w.start();
   log.info(
     { box: cfg.box, processes: workers.map((w) => w.spec.name), bus: cfg.bus, metricsUrl },
@@ -141,6 +157,7 @@ export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor
     metricsUrl,
     stop() {
       stopping ??= (async () => {
+        stopped = true;
         const proxy = proxyWorker;
         await Promise.all(workers.filter((w) => w !== proxy).map((w) => w.stop(cfg.shutdownTimeoutMs)));
         // The proxy goes last so the other processes' final messages and our "stopped" reports pass.
