@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { RestartPolicy } from './config.ts';
 import { SUPERVISOR_PID_ENV } from './parent-guard.ts';
@@ -85,7 +84,8 @@ export class WorkerProcess {
     if (this.timer) clearTimeout(this.timer);
     const child = this.child;
     if (!wasRunning || !child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = once(child, 'exit');
+    // Not events.once: it would reject on an 'error' event (a failed kill) and abort the shutdown.
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     try {
