@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCloudCommands } from '../cloud/cli.ts';
 import { ValidationError, WalkoutError } from '../core/errors.ts';
 import { registerEdgeCommands } from '../edge/cli.ts';
+import { registerProcessCommands } from '../edge/processes/cli.ts';
+import { stopWithSupervisor } from '../edge/processes/parent-guard.ts';
 import { registerHardwareCommands } from '../hardware/cli.ts';
 import { registerModelCommands } from '../models/cli.ts';
 import { registerSimulatorCommands } from '../simulator/cli.ts';
@@ -18,6 +20,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerSimulatorCommands(program);
   registerEdgeCommands(program);
+  registerProcessCommands(program);
   registerCloudCommands(program);
   registerHardwareCommands(program);
   registerModelCommands(program);
@@ -26,6 +29,7 @@ export function buildProgram(): Command {
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 invalid input (bad config, bad arguments, corrupt file). */
 export async function main(argv: string[]): Promise<void> {
+  stopWithSupervisor();
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync(argv);

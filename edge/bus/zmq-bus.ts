@@ -29,6 +29,7 @@ export class ZmqBus implements Bus {
   private readonly handlers = new Map<Topic, Set<Handler<Topic>>>();
   private queue: Array<[string, string]> = [];
   private writing = false;
+  private scheduled = false;
   private closed = false;
   private reader: Promise<void> | undefined;
   readonly counters: ZmqBusCounters = { sent: 0, received: 0, invalid: 0, unknownTopic: 0, handlerErrors: 0 };
@@ -46,7 +47,15 @@ export class ZmqBus implements Bus {
   publish<T extends Topic>(topic: T, msg: TopicMap[T]): void {
     if (this.closed) return;
     this.queue.push([topic, JSON.stringify(msg)]);
-    if (!this.writing) void this.writeLoop();
+    // Start writing after the current task: everything a timer tick or a handler publishes then
+    // shares one frame per topic, instead of the first message going out alone.
+    if (!this.writing && !this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        if (!this.writing) void this.writeLoop();
+      });
+    }
   }
 
   subscribe<T extends Topic>(topic: T, handler: Handler<T>): () => void {
@@ -60,6 +69,11 @@ export class ZmqBus implements Bus {
     set.add(handler as Handler<Topic>);
     return () => {
       set.delete(handler as Handler<Topic>);
+      // The last handler gone: stop zeromq (and the proxy) from sending this topic here at all.
+      if (set.size === 0 && this.handlers.get(topic) === set && !this.closed) {
+        this.handlers.delete(topic);
+        this.sub.unsubscribe(topic);
+      }
     };
   }
 
@@ -71,6 +85,9 @@ export class ZmqBus implements Bus {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    // Bounded linger: with the proxy gone, queued frames must not keep the process alive forever.
+    this.pub.linger = 1000;
+    this.sub.linger = 0;
     this.pub.close();
     this.sub.close();
     await this.reader?.catch(() => {});

@@ -43,6 +43,9 @@ export function startLiveEngine(o: LiveEngineOptions): LiveEngine {
   let lastClock = engine.clock;
   const unsubs = INPUT_TOPICS.map((topic) =>
     o.bus.subscribe(topic, (msg) => {
+      // Process health from `walkout supervise` is no sensor input, and its wall-clock time must not
+      // move the store clock (a simulated store runs on its own clock).
+      if (topic === 'device.status' && (msg as TopicMap['device.status']).kind === 'worker') return;
       engine.ingest(topic as InputTopic, msg as TopicMap[InputTopic]);
       lastWall = performance.now();
       lastClock = engine.clock;

@@ -73,6 +73,28 @@ describe('zeromq bus between edge processes', () => {
     expect(got.slice(before).some((m) => m.seq === 0 || m.seq < 5)).toBe(true);
   });
 
+  it('stops receiving a topic once its last handler unsubscribes', async () => {
+    const other = await ZmqBus.connect(endpoints);
+    const alerts: string[] = [];
+    const sessions: string[] = [];
+    const off = bus.subscribe('edge.alert', (m) => alerts.push(m.message));
+    bus.subscribe('edge.session', (m) => sessions.push(m.sessionId));
+    await new Promise((r) => setTimeout(r, 300));
+    const alert = { t: 1, kind: 'other', severity: 'info', message: 'a' } as const;
+    other.publish('edge.alert', alert);
+    await until(() => alerts.length === 1);
+    off();
+    await new Promise((r) => setTimeout(r, 500)); // the unsubscription travels to the publisher
+    const framesBefore = bus.counters.received;
+    for (let i = 0; i < 5; i++) other.publish('edge.alert', alert);
+    // One publisher's frames keep their order through the proxy: the session frame comes after them.
+    other.publish('edge.session', { sessionId: 's1', token: 't', t: 1, state: 'open', members: 1 });
+    await until(() => sessions.length === 1);
+    expect(bus.counters.received).toBe(framesBefore + 1);
+    expect(alerts).toHaveLength(1);
+    await other.close();
+  });
+
   it('delivers between two buses in one process too (several edge boxes on one proxy)', async () => {
     const other = await ZmqBus.connect(endpoints);
     const alerts: string[] = [];
