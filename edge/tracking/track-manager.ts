@@ -3,6 +3,7 @@ import type { CameraPoses } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
+import { viewCost } from './view-agreement.ts';
 
 /** A wrist position estimate in the store frame. */
 export interface WristSample {
@@ -85,6 +86,8 @@ const HEIGHT_SD = 0.06;
 const HEIGHT_SETTLED = 8;
 /** The shoulder midpoint's share of body height. */
 const NECK_RATIO = 0.82;
+/** Weight of cross-camera ray agreement in the matching cost. */
+const VIEW_WEIGHT = 2;
 /** Steepest ray (vertical over horizontal) a height is measured from. */
 const MAX_STEEPNESS = 1.5;
 const RECENT_HEIGHT_MS = 5000;
@@ -191,7 +194,7 @@ export class TrackManager {
           c += (FACING_COST * (1 - Math.cos(o.facing - tr.facing))) / 2;
         if (o.height !== undefined && tr.height !== undefined && (tr.heightW ?? 0) >= HEIGHT_SETTLED)
           c += Math.min(6, ((o.height - tr.height) / HEIGHT_SD) ** 2 / 2);
-        return c;
+        return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id);
       }),
     );
     const match = assign(cost, live.length, UNMATCHED_COST);
@@ -275,6 +278,7 @@ export class TrackManager {
         det,
         facing: facingOf(cam, det),
         height: heightOf(cam, det, floor[0], floor[1]),
+        neck: neckRay(cam, det),
       });
     }
     return obs;
@@ -380,12 +384,10 @@ export class TrackManager {
       if (p && (Math.hypot(p[0] - tr.x, p[1] - tr.y) > MAX_REACH || p[2] < 0 || p[2] > 2.4)) p = undefined;
       tr.wrists.push(p ? { t, p, tri: true } : { t, p: nearAxis(ray, tr.x, tr.y), tri: false });
     }
-    const neckPx = (det.keypoints[5]?.[2] ?? 0) >= KP_MIN && (det.keypoints[6]?.[2] ?? 0) >= KP_MIN;
-    const neck = neckPx ? midpoint(det.keypoints, 5, 6) : undefined;
-    const neckRay = neck ? cam.unproject(neck[0], neck[1]) : null;
+    const neck = neckRay(cam, det);
     let height: number | undefined;
-    if (neckRay) {
-      const views: Ray[] = [neckRay];
+    if (neck) {
+      const views: Ray[] = [neck];
       for (const [camId, entry] of Object.entries(tr.rays))
         if (camId !== cam.id && Math.abs(entry[0] - t) <= CROSS_VIEW_MS && entry[3]) views.push(entry[3]);
       const p = views.length >= 2 ? triangulate(views) : undefined;
@@ -393,7 +395,7 @@ export class TrackManager {
       if (p && h !== undefined && h > 1.2 && h < 2.3 && Math.hypot(p[0] - tr.x, p[1] - tr.y) < 0.5)
         height = h;
     }
-    tr.rays[cam.id] = [t, rays[0], rays[1], neckRay];
+    tr.rays[cam.id] = [t, rays[0], rays[1], neck];
     return height;
   }
 
@@ -422,6 +424,14 @@ interface Observation {
   det: CameraPoses['persons'][number];
   facing: number | undefined;
   height: number | undefined;
+  /** Ray through the shoulder midpoint, when both shoulders are seen. */
+  neck: Ray | null;
+}
+
+function neckRay(cam: CameraModel, det: CameraPoses['persons'][number]): Ray | null {
+  const both = (det.keypoints[5]?.[2] ?? 0) >= KP_MIN && (det.keypoints[6]?.[2] ?? 0) >= KP_MIN;
+  const px = both ? midpoint(det.keypoints, 5, 6) : undefined;
+  return px ? cam.unproject(px[0], px[1]) : null;
 }
 
 function capVelocity(a: AxisState): AxisState {
