@@ -194,7 +194,7 @@ export class TrackManager {
           c += (FACING_COST * (1 - Math.cos(o.facing - tr.facing))) / 2;
         if (o.height !== undefined && tr.height !== undefined && (tr.heightW ?? 0) >= HEIGHT_SETTLED)
           c += Math.min(6, ((o.height - tr.height) / HEIGHT_SD) ** 2 / 2);
-        return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id);
+        return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id, [o.x, o.y]);
       }),
     );
     const match = assign(cost, live.length, UNMATCHED_COST);

@@ -7,24 +7,31 @@ const CROSS_VIEW_MS = 70;
 const GAP_SD = 0.05;
 /** Cost cap: a single bad keypoint must not veto a match. */
 const MAX_COST = 6;
+/** Shoulder heights of shoppers (m), and how far from the floor point the crossing may lie. */
+const NECK_Z: readonly [number, number] = [1.1, 1.7];
+const PLACE_SLACK_M = 1;
 
-/** Closest distance between the lines of two rays (m). */
-export function rayGap(a: Ray, b: Ray): number {
-  const [ax, ay, az] = a.dir;
-  const [bx, by, bz] = b.dir;
-  const nx = ay * bz - az * by;
-  const ny = az * bx - ax * bz;
-  const nz = ax * by - ay * bx;
-  const n = Math.hypot(nx, ny, nz);
-  const wx = b.origin[0] - a.origin[0];
-  const wy = b.origin[1] - a.origin[1];
-  const wz = b.origin[2] - a.origin[2];
-  if (n < 1e-9) {
-    // Parallel: distance from b's origin to a's line.
-    const s = wx * ax + wy * ay + wz * az;
-    return Math.hypot(wx - s * ax, wy - s * ay, wz - s * az);
-  }
-  return Math.abs(wx * nx + wy * ny + wz * nz) / n;
+/** Closest distance between the lines of two rays (m), and the midpoint of the closest points. */
+export function rayGap(a: Ray, b: Ray): { gap: number; mid: [number, number, number] } {
+  const d1 = a.dir;
+  const d2 = b.dir;
+  const w = [a.origin[0] - b.origin[0], a.origin[1] - b.origin[1], a.origin[2] - b.origin[2]];
+  const dot = (u: readonly number[], v: readonly number[]) =>
+    (u[0] ?? 0) * (v[0] ?? 0) + (u[1] ?? 0) * (v[1] ?? 0) + (u[2] ?? 0) * (v[2] ?? 0);
+  const bb = dot(d1, d2);
+  const d = dot(d1, w);
+  const e = dot(d2, w);
+  const den = 1 - bb * bb;
+  // Parallel lines: any point of a, and its foot on b.
+  const s = den < 1e-9 ? 0 : (bb * e - d) / den;
+  const u = den < 1e-9 ? e : (e - bb * d) / den;
+  const p = [a.origin[0] + s * d1[0], a.origin[1] + s * d1[1], a.origin[2] + s * d1[2]];
+  const q = [b.origin[0] + u * d2[0], b.origin[1] + u * d2[1], b.origin[2] + u * d2[2]];
+  const gap = Math.hypot((p[0] ?? 0) - (q[0] ?? 0), (p[1] ?? 0) - (q[1] ?? 0), (p[2] ?? 0) - (q[2] ?? 0));
+  return {
+    gap,
+    mid: [((p[0] ?? 0) + (q[0] ?? 0)) / 2, ((p[1] ?? 0) + (q[1] ?? 0)) / 2, ((p[2] ?? 0) + (q[2] ?? 0)) / 2],
+  };
 }
 
 /**
@@ -33,7 +40,13 @@ export function rayGap(a: Ray, b: Ray): number {
  * track a moment ago, moved along the track's velocity. Two shoppers side by side are often equally
  * close on the floor, but seen from two cameras their rays disagree by their separation.
  */
-export function viewCost(neck: Ray | null, tr: Track, t: number, cameraId: string): number {
+export function viewCost(
+  neck: Ray | null,
+  tr: Track,
+  t: number,
+  cameraId: string,
+  floor: readonly [number, number],
+): number {
   if (!neck) return 0;
   let best = Number.POSITIVE_INFINITY;
   for (const [camId, entry] of Object.entries(tr.rays)) {
@@ -44,7 +57,12 @@ export function viewCost(neck: Ray | null, tr: Track, t: number, cameraId: strin
       origin: [other.origin[0] + tr.vx * dt, other.origin[1] + tr.vy * dt, other.origin[2]],
       dir: other.dir,
     };
-    best = Math.min(best, rayGap(neck, moved));
+    const { gap, mid } = rayGap(neck, moved);
+    // Two views can cross anywhere along their baseline: the crossing must be where this person
+    // stands, at shoulder height, to count as agreement.
+    const off = Math.hypot(mid[0] - floor[0], mid[1] - floor[1]);
+    const high = mid[2] < NECK_Z[0] ? NECK_Z[0] - mid[2] : mid[2] > NECK_Z[1] ? mid[2] - NECK_Z[1] : 0;
+    best = Math.min(best, Math.max(gap, off - PLACE_SLACK_M, high));
   }
   if (!Number.isFinite(best)) return 0;
   return Math.min(MAX_COST, (best / GAP_SD) ** 2 / 2);
