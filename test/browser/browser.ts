@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
@@ -33,4 +33,17 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in to the operator dashboard at `url` and waits for the signed-in header. */
+export async function loginOperator(
+  page: Page,
+  url: string,
+  user: { username: string; password: string },
+): Promise<void> {
+  await page.goto(url);
+  await page.fill('input[name=username]', user.username);
+  await page.fill('input[name=password]', user.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=whoami]');
 }

@@ -10,7 +10,7 @@ import { type CameraFeeds, startCameraFeeds } from '../../edge/api/camera-feeds.
 import { createOperators, DEMO_OPERATORS, type OperatorApi, startOperatorApi } from '../../edge/api/index.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
 import { type RtspServer, start } from '../fixtures/rtsp-server.ts';
-import { ARTIFACTS, launchChromium } from './browser.ts';
+import { ARTIFACTS, launchChromium, loginOperator } from './browser.ts';
 
 /**
  * Cameras in a real browser: GStreamer serves real footage over RTSP, node-rtsp-stream's ffmpeg turns
@@ -57,13 +57,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function login(page: Page, user: { username: string; password: string }) {
-  await page.goto(api.url);
-  await page.fill('input[name=username]', user.username);
-  await page.fill('input[name=password]', user.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=whoami]');
-}
+const login = (page: Page, user: { username: string; password: string }) =>
+  loginOperator(page, api.url, user);
 
 /** Canvas pixels as greyscale plus how varied they are (a black or flat canvas has none). */
 const readCanvas = (page: Page, sel: string) =>

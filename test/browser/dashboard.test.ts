@@ -10,7 +10,7 @@ import { loadStore } from '../../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, type OperatorApi, startOperatorApi } from '../../edge/api/index.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
 import { Outbox } from '../../edge/outbox/index.ts';
-import { ARTIFACTS, launchChromium } from './browser.ts';
+import { ARTIFACTS, launchChromium, loginOperator } from './browser.ts';
 
 /**
  * End to end in a real browser: a shopper signs up on the cloud pages, the edge publishes the
@@ -68,13 +68,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function login(page: Page, user: { username: string; password: string }) {
-  await page.goto(api.url);
-  await page.fill('input[name=username]', user.username);
-  await page.fill('input[name=password]', user.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=whoami]');
-}
+const login = (page: Page, user: { username: string; password: string }) =>
+  loginOperator(page, api.url, user);
 
 describe('operator dashboard and shopper pages in chromium', () => {
   it('reviewer follows a shopper, resolves the review, shopper sees the charge; viewer cannot resolve', async () => {
