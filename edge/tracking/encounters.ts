@@ -197,8 +197,12 @@ export class EncounterBook {
     for (const m of members) {
       const alone =
         t - m.lastT < SEEN_MS &&
+        // Apart from everyone it could be mistaken for; members of its own group walk with it.
         members.every(
-          (o) => o === m || (t - o.lastT < SEEN_MS && Math.hypot(o.x - m.x, o.y - m.y) > this.p.part),
+          (o) =>
+            o === m ||
+            o.sessionId === m.sessionId ||
+            (t - o.lastT < SEEN_MS && Math.hypot(o.x - m.x, o.y - m.y) > this.p.part),
         );
       if (!alone) {
         delete e.apart[m.id];

@@ -12,7 +12,7 @@ const MIN_FRESH = 5;
 /** Detections folded into a height signature before it counts, and the most it keeps weighing. */
 const SIGNATURE_MIN = 8;
 const SIGNATURE_MAX = 400;
-/** A track this far from every other is measured alone: its heights are its own person's. */
+/** A track this far from everyone of other sessions is measured alone: its heights are its own. */
 const ALONE_M = 0.7;
 
 export function median(v: number[]): number | undefined {
@@ -45,7 +45,10 @@ export function learnSignatures(
 ): void {
   for (const tr of tracks) {
     if (tr.contested || busy(tr)) continue;
-    if (everyone.some((o) => o !== tr && Math.hypot(o.x - tr.x, o.y - tr.y) < ALONE_M)) continue;
+    // Shoppers of one group (one session) walk together; a signature mixing them still tells the
+    // group from everyone else.
+    const near = (o: Track) => o !== tr && o.sessionId !== tr.sessionId && Math.hypot(o.x - tr.x, o.y - tr.y) < ALONE_M;
+    if (everyone.some(near)) continue;
     const sig = (tr.signature ??= { h: 0, n: 0 });
     for (const [ht, h, tri] of tr.recentHeights ?? []) {
       if (!tri || ht <= from || ht > to) continue;
