@@ -38,27 +38,45 @@ function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
   return best;
 }
 
-/** Closest approach of a session's members to the plates during the window, in metres. */
-function sessionDistance(tracks: Track[], boxes: Box3[], t0: number, t1: number): number {
-  let tri = Number.POSITIVE_INFINITY;
-  let single = Number.POSITIVE_INFINITY;
-  let floor = Number.POSITIVE_INFINITY;
+/**
+ * Closest approach of a session's members to the plates during the window, in metres, and the member
+ * (track) that came closest: in a group only that one's identity matters.
+ */
+function sessionDistance(
+  tracks: Track[],
+  boxes: Box3[],
+  t0: number,
+  t1: number,
+): { d: number; track: Track | undefined } {
+  const best = {
+    tri: Number.POSITIVE_INFINITY,
+    single: Number.POSITIVE_INFINITY,
+    floor: Number.POSITIVE_INFINITY,
+  };
+  const by: { tri?: Track; single?: Track; floor?: Track } = {};
   for (const tr of tracks) {
     for (const w of tr.wrists) {
       if (w.t < t0 || w.t > t1) continue;
       const d = boxDistance(w.p, boxes, 3);
-      if (w.tri) tri = Math.min(tri, d);
-      else single = Math.min(single, d);
+      const kind = w.tri ? 'tri' : 'single';
+      if (d < best[kind]) {
+        best[kind] = d;
+        by[kind] = tr;
+      }
     }
     for (const [t, x, y] of tr.path) {
       if (t < t0 || t > t1) continue;
       // Arm's reach from where the shopper stood.
-      floor = Math.min(floor, Math.max(0, boxDistance([x, y], boxes, 2) - 0.55));
+      const d = Math.max(0, boxDistance([x, y], boxes, 2) - 0.55);
+      if (d < best.floor) {
+        best.floor = d;
+        by.floor = tr;
+      }
     }
   }
-  if (Number.isFinite(tri)) return tri;
-  if (Number.isFinite(single)) return single + 0.08;
-  return floor + 0.2;
+  if (Number.isFinite(best.tri)) return { d: best.tri, track: by.tri };
+  if (Number.isFinite(best.single)) return { d: best.single + 0.08, track: by.single };
+  return { d: best.floor + 0.2, track: by.floor };
 }
 
 /**
@@ -87,7 +105,7 @@ export function associate(
   if (!camerasUp) return uniform(`${present.length} shoppers inside and cameras unavailable`);
   const scored = present.map((s) => ({
     s,
-    d: sessionDistance(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after),
+    ...sessionDistance(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after),
   }));
   const best = Math.min(...scored.map((x) => x.d));
   if (!Number.isFinite(best)) return uniform('no tracked shopper near the shelf');
@@ -95,19 +113,21 @@ export function associate(
   const w = scored.map((x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))));
   const total = w.reduce((a, b) => a + b, 0);
   const candidates = scored
-    .map((x, i) => ({ sessionId: x.s.sessionId, prob: (w[i] ?? 0) / total, d: x.d }))
+    .map((x, i) => ({ sessionId: x.s.sessionId, prob: (w[i] ?? 0) / total, d: x.d, track: x.track }))
     .sort((a, b) => b.prob - a.prob || a.sessionId.localeCompare(b.sessionId));
   const result: AssociationResult = {
     candidates: candidates.map(({ sessionId, prob }) => ({ sessionId, prob })),
   };
   const winner = candidates[0];
-  const swapped = winner ? tracksOf(winner.sessionId).flatMap((tr) => Object.keys(tr.contested ?? {})) : [];
+  // Whose identity matters: the member who reached in (a group's other members may be elsewhere).
+  const actor = winner?.track;
+  const swapped = Object.keys(actor?.contested ?? {});
   if (best > p.maxDistance) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
   else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
   else if (swapped.some((id) => present.some((s) => s.sessionId === id)))
     result.uncertain = 'shopper passed close to another; identities may have swapped';
-  else if (winner && tracksOf(winner.sessionId).some((tr) => inDoubt(tr.id)))
+  else if (actor && inDoubt(actor.id))
     result.uncertain = 'shopper is next to another; identities not yet resolved';
   return result;
 }
