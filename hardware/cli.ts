@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
+import { registerGateCommand } from './gates/gate-command.ts';
 import { CalibrationStore, createShelfController } from './shelf/index.ts';
 
 const log = createLogger('hardware.cli');
@@ -68,4 +69,6 @@ export function registerHardwareCommands(program: Command): void {
         await bus.close();
       },
     );
+
+  registerGateCommand(program);
 }
