@@ -3,6 +3,7 @@ import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
 import { registerGateCommand } from './gates/gate-command.ts';
+import { registerDevicesCommand } from './host/devices-command.ts';
 import { CalibrationStore, createShelfController } from './shelf/index.ts';
 
 const log = createLogger('hardware.cli');
@@ -71,4 +72,5 @@ export function registerHardwareCommands(program: Command): void {
     );
 
   registerGateCommand(program);
+  registerDevicesCommand(program);
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../core/log.ts';
@@ -23,6 +24,7 @@ export class SerialLink {
   private closed = false;
   private everOpen = false;
   private waiters: Array<() => void> = [];
+  private watch: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: SerialLinkOptions) {}
 
@@ -32,6 +34,15 @@ export class SerialLink {
 
   /** Resolves once the port is open (or the link is closed). */
   async start(): Promise<void> {
+    // A device that never talks first (a scanner) may not see a hang-up from the OS; a vanished
+    // device node (USB unplug, removed socat link) is an unplug too.
+    this.watch ??= setInterval(() => {
+      const port = this.port;
+      if (port?.isOpen && !existsSync(this.o.path)) {
+        this.o.log.warn({ path: this.o.path }, 'device node vanished; closing the port');
+        port.close();
+      }
+    }, 500);
     await this.openLoop();
   }
 
@@ -89,6 +100,7 @@ export class SerialLink {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watch) clearInterval(this.watch);
     for (const w of this.waiters.splice(0)) w();
     const port = this.port;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

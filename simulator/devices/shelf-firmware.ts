@@ -10,6 +10,7 @@ import {
   encodeReply,
   encodeSamples,
   encodeTareReply,
+  INVALID_COUNTS,
   type RequestFrame,
   type ShelfFrame,
   STATUS,
@@ -27,6 +28,11 @@ export interface ShelfFirmwareOptions {
   countsPerGram?: number[];
   /** Raw-count noise (uniform ±noise). */
   noise?: number;
+  /**
+   * false: no free-running sample timer; frames go out only through `sendGrams`, when a simulation
+   * decides what each load cell reads (`walkout sim --live --devices pty`). Default true.
+   */
+  stream?: boolean;
 }
 
 /**
@@ -90,7 +96,7 @@ export class ShelfFirmware {
     this.port = port;
     this.parser = parser;
     this.nextSampleAt = performance.now();
-    this.timer = setInterval(() => this.tick(), 4);
+    if (this.opts.stream !== false) this.timer = setInterval(() => this.tick(), 4);
   }
 
   /** Stops streaming and closes the device end (the pty itself belongs to SocatPtyPair). */
@@ -133,6 +139,35 @@ export class ShelfFirmware {
   /** Writes raw bytes, e.g. half a frame. */
   writeRaw(b: Buffer): void {
     this.port?.write(b);
+  }
+
+  /**
+   * Sends sample frames, each stamped `deviceMs` with the given grams per channel (null: an invalid
+   * ADC reading), converted to counts with this controller's offsets and scales, in one write;
+   * false when detached.
+   */
+  sendGrams(samples: ReadonlyArray<{ deviceMs: number; grams: ReadonlyArray<number | null> }>): boolean {
+    const port = this.port;
+    if (!port?.isOpen) return false;
+    const frames: Buffer[] = [];
+    for (const { deviceMs, grams } of samples) {
+      const counts: number[] = [];
+      for (let ch = 0; ch < this.opts.channels; ch++) {
+        const g = grams[ch];
+        counts.push(
+          g === null || g === undefined
+            ? INVALID_COUNTS
+            : (this.offsets[ch] ?? 0) + (this.cpg[ch] ?? 420) * g,
+        );
+      }
+      frames.push(
+        encodeFrame(encodeSamples({ controllerId: this.opts.controllerId, seq: this.seq, deviceMs, counts })),
+      );
+      this.seq = (this.seq + 1) >>> 0;
+      this.framesSent++;
+    }
+    if (frames.length > 0) port.write(Buffer.concat(frames));
+    return true;
   }
 
   private tick(): void {

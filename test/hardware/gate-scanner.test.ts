@@ -50,8 +50,10 @@ describe('entry QR scanner on a real pty', () => {
     await waitFor(() => rig?.scans.length === 2, 'scans after the faults');
     expect(rig.scans.map((s) => s.token)).toEqual(['tok_after001', 'tok_after002']);
     const m = rig.scanner.metrics;
-    expect(m.nonPrintable).toBeGreaterThanOrEqual(2);
+    expect(m.nonPrintable).toBeGreaterThanOrEqual(1);
     expect(m.overlong).toBeGreaterThanOrEqual(1);
+    // Random garbage splits at any CR/LF it holds; each piece is counted under one of these.
+    expect(m.nonPrintable + m.overlong + m.rejected).toBeGreaterThanOrEqual(4);
     expect(m.partial).toBe(1);
   });
 

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../core/errors.ts';
+import { createLogger } from '../../core/log.ts';
+import type { StoreModel } from '../../core/store/store-model.ts';
+import { parseOrThrow } from '../../core/validate.ts';
+import type { Bus } from '../../edge/bus/index.ts';
+import {
+  createDoorController,
+  createScanner,
+  type DoorController,
+  type EntryScanner,
+} from '../gates/index.ts';
+import { type CalibrationStore, createShelfController, type ShelfController } from '../shelf/index.ts';
+import { DevicesConfig, type DevicesConfigInput, storeClock } from './config.ts';
+
+const log = createLogger('hardware.host');
+
+export interface DevicesHost {
+  readonly shelves: ShelfController[];
+  readonly scanners: EntryScanner[];
+  readonly doors: DoorController[];
+  /** Device id → its driver's counters. */
+  metrics(): Record<string, object>;
+  close(): Promise<void>;
+}
+
+export function readDevicesConfig(path: string): DevicesConfig {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(path, [`(file): cannot read devices config: ${(err as Error).message}`]);
+  }
+  return parseOrThrow(DevicesConfig, doc, path, ConfigError);
+}
+
+/**
+ * Starts every driver of one box in this process: one event loop serves all ports, which costs far
+ * less than a process per controller (the demo store has 20 controllers and 2 gates). Ports missing
+ * now are retried in the background; ids unknown to the store are config errors.
+ */
+export function startDevicesHost(o: {
+  store: StoreModel;
+  config: DevicesConfigInput;
+  calibration: CalibrationStore;
+  bus: Bus;
+}): DevicesHost {
+  const cfg = parseOrThrow(DevicesConfig, o.config, 'devices config', ConfigError);
+  const controllers = new Set([...o.store.plates.values()].map((p) => p.plate.controller.id));
+  const gates = new Set(o.store.config.gates.map((g) => g.id));
+  const issues: string[] = [];
+  cfg.shelves.forEach((s, i) => {
+    if (!controllers.has(s.controllerId))
+      issues.push(`shelves[${i}].controllerId: "${s.controllerId}" reads no plate of ${o.store.id}`);
+  });
+  for (const [key, list] of [['scanners', cfg.scanners] as const, ['doors', cfg.doors] as const])
+    list.forEach((d, i) => {
+      if (!gates.has(d.gateId))
+        issues.push(`${key}[${i}].gateId: "${d.gateId}" is not a gate of ${o.store.id}`);
+    });
+  if (issues.length > 0) throw new ConfigError('devices config', issues);
+  const now = storeClock(cfg.clock);
+  const shelves = cfg.shelves.map((s) =>
+    createShelfController(s, { store: o.store, calibration: o.calibration, sink: o.bus, now }),
+  );
+  const scanners = cfg.scanners.map((s) => createScanner(s, { sink: o.bus, now }));
+  const doors = cfg.doors.map((d) => createDoorController(d, { sink: o.bus, commands: o.bus, now }));
+  for (const d of [...shelves, ...scanners, ...doors])
+    d.start().catch((err: unknown) => log.error({ err }, 'driver start failed'));
+  log.info(
+    { shelves: shelves.length, scanners: scanners.length, doors: doors.length },
+    'device drivers started',
+  );
+  return {
+    shelves,
+    scanners,
+    doors,
+    metrics() {
+      const out: Record<string, object> = {};
+      for (const s of shelves) out[s.controllerId] = s.metrics;
+      for (const s of scanners) out[`${s.gateId}.scanner`] = s.metrics;
+      for (const d of doors) out[d.gateId] = d.metrics;
+      return out;
+    },
+    async close() {
+      await Promise.all([...shelves, ...scanners, ...doors].map((d) => d.close()));
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { WalkoutError } from '../../core/errors.ts';
+import { createLogger } from '../../core/log.ts';
+import type { InputTopic, TopicMap } from '../../core/messages.ts';
+import type { StoreModel } from '../../core/store/store-model.ts';
+import type { ProxyEndpoints } from '../../edge/bus/index.ts';
+import { ZmqBus } from '../../edge/bus/index.ts';
+import { storeClock } from '../../hardware/host/config.ts';
+import { DEFAULT_START_MS, type PresetName, type SimEntry, simulate } from '../index.ts';
+import { PtyDeviceRig } from './pty-device-rig.ts';
+
+const log = createLogger('simulator.live');
+
+export class LiveDevicesError extends WalkoutError {}
+
+export interface LiveOptions {
+  store: StoreModel;
+  /** The store argument as given (name or file), passed on to `walkout devices`. */
+  storeArg: string;
+  preset: PresetName;
+  seed: number;
+  durationMs: number;
+  speed: number;
+  bus: ProxyEndpoints;
+  /** 'bus': sensor messages straight onto the bus. 'pty': shelves and gates through emulated devices. */
+  devices: 'bus' | 'pty';
+  /** pty: wall time allowed for `walkout devices` to open every port before the clock starts. */
+  startDelayMs?: number;
+}
+
+type Msg = Extract<SimEntry, { kind: 'message' }>;
+
+/** Plays a simulation in real time (× speed) as the store's sensors would: never ground truth. */
+export async function runLive(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+  return o.devices === 'pty' ? runThroughDevices(o) : runOnBus(o);
+}
+
+async function runOnBus(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+  const bus = await ZmqBus.connect(o.bus);
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+  });
+  const wall0 = performance.now();
+  let at0: number | undefined;
+  let sent = 0;
+  for (const e of simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs })) {
+    if (stop) break;
+    if (e.kind !== 'message') continue;
+    at0 ??= e.at;
+    const wait = wall0 + (e.at - at0) / o.speed - performance.now();
+    if (wait > 5) await sleep(wait);
+    bus.publish(e.topic, e.msg);
+    sent++;
+  }
+  await bus.close();
+  return { sent, frames: 0 };
+}
+
+/** Store ms of simulation pulled ahead of the clock: every batch of a sample instant is in by then. */
+const LOOKAHEAD_MS = 600;
+
+function spawnDrivers(o: LiveOptions, dir: string, config: string): ChildProcess {
+  const bin = fileURLToPath(new URL('../../bin/walkout.mjs', import.meta.url));
+  // biome-ignore format: flag/value pairs
+  const args = [bin, 'devices', '--store', o.storeArg, '--config', config, '--calibration', join(dir, 'calibration.db'),
+    '--bus-publish', o.bus.publish, '--bus-subscribe', o.bus.subscribe];
+  return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function runThroughDevices(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'walkout-sim-devices-'));
+  const startMs = DEFAULT_START_MS;
+  const clock = { originMs: startMs, wallMs: Date.now() + (o.startDelayMs ?? 8000), speed: o.speed };
+  const now = storeClock(clock);
+  const rig = new PtyDeviceRig(o.store, dir, startMs, now);
+  const bus = await ZmqBus.connect(o.bus);
+  const up = new Set<string>();
+  bus.subscribe('device.status', (m) => {
+    if (m.status === 'up') up.add(m.deviceId);
+  });
+  let child: ChildProcess | undefined;
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onSigint);
+  let sent = 0;
+  try {
+    await rig.plug();
+    const config = join(dir, 'devices.json');
+    writeFileSync(config, JSON.stringify(rig.devicesConfig(clock), null, 2));
+    child = spawnDrivers(o, dir, config);
+    const ids = rig.deviceIds();
+    while (!ids.every((id) => up.has(id))) {
+      if (stop) return { sent, frames: 0 };
+      if (child.exitCode !== null)
+        throw new LiveDevicesError(`walkout devices exited with ${child.exitCode}`);
+      if (Date.now() > clock.wallMs)
+        throw new LiveDevicesError(
+          `device drivers not up in time (${ids.filter((id) => !up.has(id)).join(', ')}); raise --start-delay`,
+        );
+      await sleep(20);
+    }
+    log.info({ devices: ids.length, dir }, 'device drivers up; store clock starts');
+    await sleep(Math.max(0, clock.wallMs - Date.now()));
+    const gen = simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs });
+    let next = gen.next();
+    const direct: Msg[] = [];
+    while (!stop) {
+      const t = now();
+      for (
+        ;
+        !next.done && (next.value.kind !== 'message' || next.value.at <= t + LOOKAHEAD_MS);
+        next = gen.next()
+      ) {
+        const e = next.value;
+        if (e.kind !== 'message') continue;
+        if (e.topic === 'shelf.samples') rig.samples(e.msg as TopicMap['shelf.samples']);
+        else if (e.topic === 'gate.scan') rig.scan(e.msg as TopicMap['gate.scan']);
+        else if (e.topic === 'gate.passage') rig.passage(e.msg as TopicMap['gate.passage']);
+        // The drivers report shelf and gate health themselves; the simulator's camera outages stay.
+        else if (e.topic === 'device.status' && (e.msg as TopicMap['device.status']).kind !== 'camera')
+          continue;
+        else direct.push(e);
+      }
+      while (direct.length > 0 && (direct[0]?.at ?? 0) <= t) {
+        const e = direct.shift() as Msg;
+        bus.publish(e.topic as InputTopic, e.msg);
+        sent++;
+      }
+      rig.pump();
+      if (next.done && direct.length === 0 && rig.drained()) break;
+      await sleep(4);
+    }
+    // Let the drivers read the last frames before the ports go away.
+    await sleep(300);
+    log.info({ frames: rig.framesSent(), holes: rig.holes, direct: sent }, 'simulation through devices done');
+    return { sent, frames: rig.framesSent() };
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    await rig.close();
+    await bus.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
