@@ -125,7 +125,7 @@ export function registerSimulatorCommands(program: Command): void {
           });
           process.stdout.write(
             o.devices === 'pty'
-              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices\n`
+              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts\n`
               : `published ${r.sent} sensor messages to ${o.busPublish}\n`,
           );
           return;

@@ -34,14 +34,25 @@ export interface LiveOptions {
   startDelayMs?: number;
 }
 
+export interface LiveResult {
+  /** Messages published straight onto the bus. */
+  sent: number;
+  /** Shelf sample frames sent through the emulated controllers (pty mode). */
+  frames: number;
+  /** Times the `walkout devices` child was restarted after dying (pty mode). */
+  restarts: number;
+}
+
+const MAX_RESTARTS = 5;
+
 type Msg = Extract<SimEntry, { kind: 'message' }>;
 
 /** Plays a simulation in real time (× speed) as the store's sensors would: never ground truth. */
-export async function runLive(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+export async function runLive(o: LiveOptions): Promise<LiveResult> {
   return o.devices === 'pty' ? runThroughDevices(o) : runOnBus(o);
 }
 
-async function runOnBus(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+async function runOnBus(o: LiveOptions): Promise<LiveResult> {
   const bus = await ZmqBus.connect(o.bus);
   let stop = false;
   process.once('SIGINT', () => {
@@ -60,7 +71,7 @@ async function runOnBus(o: LiveOptions): Promise<{ sent: number; frames: number 
     sent++;
   }
   await bus.close();
-  return { sent, frames: 0 };
+  return { sent, frames: 0, restarts: 0 };
 }
 
 /** Store ms of simulation pulled ahead of the clock: every batch of a sample instant is in by then. */
@@ -74,7 +85,13 @@ function spawnDrivers(o: LiveOptions, dir: string, config: string): ChildProcess
   return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function runThroughDevices(o: LiveOptions): Promise<{ sent: number; frames: number }> {
+/** How a child ended ('code 1', 'SIGKILL'), or undefined while it runs. */
+function exited(c: ChildProcess): string | undefined {
+  if (c.exitCode !== null) return `code ${c.exitCode}`;
+  return c.signalCode ?? undefined;
+}
+
+async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   const dir = mkdtempSync(join(tmpdir(), 'walkout-sim-devices-'));
   const startMs = DEFAULT_START_MS;
   const clock = { originMs: startMs, wallMs: Date.now() + (o.startDelayMs ?? 8000), speed: o.speed };
@@ -86,22 +103,25 @@ async function runThroughDevices(o: LiveOptions): Promise<{ sent: number; frames
     if (m.status === 'up') up.add(m.deviceId);
   });
   let child: ChildProcess | undefined;
+  let config = '';
   let stop = false;
   const onSigint = () => {
     stop = true;
   };
+  // A supervisor stops with SIGTERM: clean up the socat pairs and the drivers either way.
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   let sent = 0;
+  let restarts = 0;
   try {
     await rig.plug();
-    const config = join(dir, 'devices.json');
+    config = join(dir, 'devices.json');
     writeFileSync(config, JSON.stringify(rig.devicesConfig(clock), null, 2));
     child = spawnDrivers(o, dir, config);
     const ids = rig.deviceIds();
     while (!ids.every((id) => up.has(id))) {
-      if (stop) return { sent, frames: 0 };
-      if (child.exitCode !== null)
-        throw new LiveDevicesError(`walkout devices exited with ${child.exitCode}`);
+      if (stop) return { sent, frames: 0, restarts };
+      if (exited(child)) throw new LiveDevicesError(`walkout devices exited (${exited(child)})`);
       if (Date.now() > clock.wallMs)
         throw new LiveDevicesError(
           `device drivers not up in time (${ids.filter((id) => !up.has(id)).join(', ')}); raise --start-delay`,
@@ -136,16 +156,29 @@ async function runThroughDevices(o: LiveOptions): Promise<{ sent: number; frames
         sent++;
       }
       rig.pump();
+      if (exited(child)) {
+        // Like a supervisor would: restart the drivers; they reopen the ports and resume.
+        if (restarts >= MAX_RESTARTS)
+          throw new LiveDevicesError(`walkout devices exited (${exited(child)}) ${restarts + 1} times`);
+        restarts++;
+        log.warn({ how: exited(child), restarts }, 'walkout devices exited; restarting it');
+        child = spawnDrivers(o, dir, config);
+      }
       if (next.done && direct.length === 0 && rig.drained()) break;
       await sleep(4);
     }
     // Let the drivers read the last frames before the ports go away.
     await sleep(300);
-    log.info({ frames: rig.framesSent(), holes: rig.holes, direct: sent }, 'simulation through devices done');
-    return { sent, frames: rig.framesSent() };
+    const dropped = rig.controllers.reduce((n, c) => n + c.fw.framesDropped, 0);
+    log.info(
+      { frames: rig.framesSent(), dropped, holes: rig.holes, direct: sent, restarts },
+      'simulation through devices done',
+    );
+    return { sent, frames: rig.framesSent(), restarts };
   } finally {
     process.off('SIGINT', onSigint);
-    if (child && child.exitCode === null) {
+    process.off('SIGTERM', onSigint);
+    if (child && !exited(child)) {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }

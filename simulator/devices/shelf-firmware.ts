@@ -47,6 +47,8 @@ export class ShelfFirmware {
   /** When true, requests are read but never answered (for timeout tests). */
   mute = false;
   framesSent = 0;
+  /** Frames a driven controller dropped because nobody was reading (see `sendGrams`). */
+  framesDropped = 0;
   rxErrors = 0;
   private port: SerialPort | undefined;
   private parser: ShelfFrameParser | undefined;
@@ -149,6 +151,13 @@ export class ShelfFirmware {
   sendGrams(samples: ReadonlyArray<{ deviceMs: number; grams: ReadonlyArray<number | null> }>): boolean {
     const port = this.port;
     if (!port?.isOpen) return false;
+    // A UART without flow control loses what nobody reads; do the same instead of queueing frames
+    // in memory while the host side is down (e.g. the drivers process restarting).
+    if (port.writableLength > 16_384) {
+      this.framesDropped += samples.length;
+      this.seq = (this.seq + samples.length) >>> 0;
+      return true;
+    }
     const frames: Buffer[] = [];
     for (const { deviceMs, grams } of samples) {
       const counts: number[] = [];
