@@ -45,42 +45,36 @@ export class PtyDeviceRig {
   private events: GateEvent[] = [];
 
   constructor(
-    private readonly store: StoreModel,
-    private readonly dir: string,
+    store: StoreModel,
+    dir: string,
     private readonly startMs: number,
     /** The store clock (absolute ms) of the running simulation. */
     private readonly now: () => number,
   ) {
-    const byId = new Map<string, Controller>();
+    const wiring = new Map<string, Map<number, string>>();
     for (const [plateId, info] of store.plates) {
       const { id, channel } = info.plate.controller;
-      let c = byId.get(id);
-      if (!c) {
-        const pair = new SocatPtyPair(join(dir, `shelf-${id}`), join(dir, `shelf-${id}.dev`));
-        c = {
-          id,
-          pair,
-          fw: undefined as unknown as ShelfFirmware,
-          channels: 0,
-          mapped: new Set(),
-          steps: new Map(),
-          next: undefined,
-          lastStep: -1,
-        };
-        byId.set(id, c);
-        this.controllers.push(c);
-      }
-      c.channels = Math.max(c.channels, channel + 1);
-      c.mapped.add(channel);
-      this.byPlate.set(plateId, { c, ch: channel });
+      const channels = wiring.get(id) ?? new Map<number, string>();
+      channels.set(channel, plateId);
+      wiring.set(id, channels);
     }
-    for (const c of this.controllers)
-      c.fw = new ShelfFirmware({
-        controllerId: c.id,
-        path: c.pair.devicePath,
-        channels: c.channels,
-        stream: false,
-      });
+    for (const [id, plates] of wiring) {
+      const pair = new SocatPtyPair(join(dir, `shelf-${id}`), join(dir, `shelf-${id}.dev`));
+      const channels = Math.max(...plates.keys()) + 1;
+      const fw = new ShelfFirmware({ controllerId: id, path: pair.devicePath, channels, stream: false });
+      const c: Controller = {
+        id,
+        pair,
+        fw,
+        channels,
+        mapped: new Set(plates.keys()),
+        steps: new Map(),
+        next: undefined,
+        lastStep: -1,
+      };
+      this.controllers.push(c);
+      for (const [ch, plateId] of plates) this.byPlate.set(plateId, { c, ch });
+    }
     const deviceClock = () => Math.max(0, this.now() - this.startMs);
     for (const g of store.config.gates) {
       const doorPair = new SocatPtyPair(join(dir, `door-${g.id}`), join(dir, `door-${g.id}.dev`));

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,4 +83,21 @@ describe('walkout gate as its own process', () => {
       await proxy.close();
     }
   }, 40_000);
+
+  it('rejects an unknown gate and a missing device with exit code 2, naming the option', () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/walkout.mjs', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, WALKOUT_LOG_LEVEL: 'silent' },
+      });
+    const unknown = run(['gate', '--store', 'demo', '--gate', 'back-door', '--door', '/dev/null']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--gate: "back-door" is not a gate of demo \(gate-in, gate-out\)/);
+    const none = run(['gate', '--store', 'demo', '--gate', 'gate-in']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/--scanner or --door: required/);
+    const mode = run(['sim', '--live', '--devices', 'usb']);
+    expect(mode.status).toBe(2);
+    expect(mode.stderr).toMatch(/--devices: "usb" is not bus or pty/);
+  }, 30_000);
 });
