@@ -32,6 +32,12 @@ export function registerDevicesCommand(program: Command): void {
         const bus = await ZmqBus.connect({ publish: o.busPublish, subscribe: o.busSubscribe });
         const calibration = new CalibrationStore(o.calibration);
         const host = startDevicesHost({ store, config, calibration, bus });
+        // A line on stdout for whoever started us (the simulator waits for it); the bus may still be
+        // joining, so a device.status published this early can be missed by subscribers.
+        host
+          .waitConnected()
+          .then(() => process.stdout.write(`ready: ${Object.keys(host.metrics()).length} devices\n`))
+          .catch((err: unknown) => log.error({ err }, 'waiting for the ports failed'));
         const report = setInterval(() => log.info(host.metrics(), 'device metrics'), 60_000);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());

@@ -19,6 +19,8 @@ export interface DevicesHost {
   readonly shelves: ShelfController[];
   readonly scanners: EntryScanner[];
   readonly doors: DoorController[];
+  /** Resolves once every driver has its port open. */
+  waitConnected(): Promise<void>;
   /** Device id → its driver's counters. */
   metrics(): Record<string, object>;
   close(): Promise<void>;
@@ -75,6 +77,9 @@ export function startDevicesHost(o: {
     shelves,
     scanners,
     doors,
+    async waitConnected() {
+      await Promise.all([...shelves, ...scanners, ...doors].map((d) => d.waitConnected()));
+    },
     metrics() {
       const out: Record<string, object> = {};
       for (const s of shelves) out[s.controllerId] = s.metrics;

@@ -82,7 +82,10 @@ function spawnDrivers(o: LiveOptions, dir: string, config: string): ChildProcess
   // biome-ignore format: flag/value pairs
   const args = [bin, 'devices', '--store', o.storeArg, '--config', config, '--calibration', join(dir, 'calibration.db'),
     '--bus-publish', o.bus.publish, '--bus-subscribe', o.bus.subscribe];
-  return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its logs (pino, on stdout) go to our stderr: our stdout carries only the run's summary line.
+  child.stdout?.pipe(process.stderr, { end: false });
+  return child;
 }
 
 /** How a child ended ('code 1', 'SIGKILL'), or undefined while it runs. */
@@ -98,10 +101,6 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   const now = storeClock(clock);
   const rig = new PtyDeviceRig(o.store, dir, startMs, now);
   const bus = await ZmqBus.connect(o.bus);
-  const up = new Set<string>();
-  bus.subscribe('device.status', (m) => {
-    if (m.status === 'up') up.add(m.deviceId);
-  });
   let child: ChildProcess | undefined;
   let config = '';
   let stop = false;
@@ -118,13 +117,17 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     config = join(dir, 'devices.json');
     writeFileSync(config, JSON.stringify(rig.devicesConfig(clock), null, 2));
     child = spawnDrivers(o, dir, config);
+    let ready = false;
+    child.stdout?.on('data', (b: Buffer) => {
+      if (b.toString().includes('ready:')) ready = true;
+    });
     const ids = rig.deviceIds();
-    while (!ids.every((id) => up.has(id))) {
+    while (!ready) {
       if (stop) return { sent, frames: 0, restarts };
       if (exited(child)) throw new LiveDevicesError(`walkout devices exited (${exited(child)})`);
       if (Date.now() > clock.wallMs)
         throw new LiveDevicesError(
-          `device drivers not up in time (${ids.filter((id) => !up.has(id)).join(', ')}); raise --start-delay`,
+          `the ${ids.length} device drivers were not up in time; raise --start-delay`,
         );
       await sleep(20);
     }

@@ -47,10 +47,8 @@ describe('walkout gate as its own process', () => {
         'door up',
         20_000,
       );
-      await waitFor(
-        () => statuses.some((s) => s.deviceId === 'gate-in.scanner' && s.status === 'up'),
-        'scanner up',
-      );
+      // No wait for the scanner's own 'up': published the moment the port opens, it can precede the
+      // bus subscription reaching the child (zeromq slow joiner). The door's heartbeat shows the link.
       await scanner.scan('tok_process1', { repeats: 3, gapMs: 30 });
       door.passage('in');
       await waitFor(() => scans.length === 1 && passages.length === 1, 'scan and passage on the bus');
