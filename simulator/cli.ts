@@ -13,15 +13,13 @@ import { DEFAULT_START_MS, PRESETS, type PresetName, simulate } from './index.ts
 import { scoreReceipts } from './scoring/score.ts';
 
 /** "90s", "10m", "1h", "1500ms" or plain seconds → milliseconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, option = '--duration'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m)
-    throw new ValidationError('--duration', [
-      `--duration: "${text}" is not a duration such as 90s, 10m or 1h`,
-    ]);
+    throw new ValidationError(option, [`${option}: "${text}" is not a duration such as 90s, 10m or 1h`]);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   const ms = Number(m[1]) * unit;
-  if (ms <= 0) throw new ValidationError('--duration', ['--duration: must be > 0']);
+  if (ms <= 0) throw new ValidationError(option, [`${option}: must be > 0`]);
   return ms;
 }
 
@@ -70,6 +68,10 @@ export function registerSimulatorCommands(program: Command): void {
       'with --live: bus (messages straight onto the bus) or pty (shelves and gates through emulated devices on socat ptys, read by `walkout devices`)',
       'bus',
     )
+    .option(
+      '--device-faults <d>',
+      'with --devices pty: inject line noise and CRC errors on every device link this often, e.g. 1s',
+    )
     .option('--start-delay <d>', 'with --devices pty: time allowed for the drivers to open their ports', '8s')
     .option(
       '--bus-publish <endpoint>',
@@ -91,6 +93,7 @@ export function registerSimulatorCommands(program: Command): void {
         speed: string;
         devices: string;
         startDelay: string;
+        deviceFaults?: string;
         busPublish: string;
         busSubscribe?: string;
       }) => {
@@ -117,7 +120,8 @@ export function registerSimulatorCommands(program: Command): void {
             durationMs,
             speed,
             devices: o.devices,
-            startDelayMs: parseDuration(o.startDelay),
+            startDelayMs: parseDuration(o.startDelay, '--start-delay'),
+            ...(o.deviceFaults ? { faultEveryMs: parseDuration(o.deviceFaults, '--device-faults') } : {}),
             bus: {
               publish: o.busPublish,
               subscribe: o.busSubscribe ?? o.busPublish.replace(/\d+$/, (p) => String(Number(p) + 1)),

@@ -30,6 +30,8 @@ export interface LiveOptions {
   bus: ProxyEndpoints;
   /** 'bus': sensor messages straight onto the bus. 'pty': shelves and gates through emulated devices. */
   devices: 'bus' | 'pty';
+  /** pty: inject line noise and CRC errors on every device link this often (wall ms); 0 = never. */
+  faultEveryMs?: number;
   /** pty: wall time allowed for `walkout devices` to open every port before the clock starts. */
   startDelayMs?: number;
 }
@@ -108,8 +110,8 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     stop = true;
   };
   // A supervisor stops with SIGTERM: clean up the socat pairs and the drivers either way.
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   let sent = 0;
   let restarts = 0;
   try {
@@ -135,6 +137,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     await sleep(Math.max(0, clock.wallMs - Date.now()));
     const gen = simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs });
     let next = gen.next();
+    let nextFault = Date.now() + (o.faultEveryMs ?? 0);
     const direct: Msg[] = [];
     while (!stop) {
       const t = now();
@@ -159,6 +162,10 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
         sent++;
       }
       rig.pump();
+      if (o.faultEveryMs && Date.now() >= nextFault) {
+        rig.injectLineNoise();
+        nextFault += o.faultEveryMs;
+      }
       if (exited(child)) {
         // Like a supervisor would: restart the drivers; they reopen the ports and resume.
         if (restarts >= MAX_RESTARTS)
@@ -174,13 +181,18 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     await sleep(300);
     const dropped = rig.controllers.reduce((n, c) => n + c.fw.framesDropped, 0);
     log.info(
-      { frames: rig.framesSent(), dropped, holes: rig.holes, direct: sent, restarts },
+      {
+        frames: rig.framesSent(),
+        dropped,
+        holes: rig.holes,
+        direct: sent,
+        restarts,
+        noiseBursts: rig.noiseBursts,
+      },
       'simulation through devices done',
     );
     return { sent, frames: rig.framesSent(), restarts };
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
     if (child && !exited(child)) {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -188,5 +200,8 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     await rig.close();
     await bus.close();
     rmSync(dir, { recursive: true, force: true });
+    // Only now: a second Ctrl-C during the clean-up above must not leave socat pairs behind.
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }

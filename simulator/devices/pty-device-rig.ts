@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { GatePassage, GateScan, ShelfSamples } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
@@ -41,6 +42,7 @@ export class PtyDeviceRig {
   readonly gates: GateDevices[] = [];
   /** Frames sent with a channel the simulation gave no reading for (a lost or silent batch). */
   holes = 0;
+  noiseBursts = 0;
   private readonly byPlate = new Map<string, { c: Controller; ch: number }>();
   private events: GateEvent[] = [];
 
@@ -75,7 +77,8 @@ export class PtyDeviceRig {
       this.controllers.push(c);
       for (const [ch, plateId] of plates) this.byPlate.set(plateId, { c, ch });
     }
-    const deviceClock = () => Math.max(0, this.now() - this.startMs);
+    // Door controllers booted well before the store opened: their uptime runs through the start delay.
+    const deviceClock = () => Math.max(0, this.now() - this.startMs + 3_600_000);
     for (const g of store.config.gates) {
       const doorPair = new SocatPtyPair(join(dir, `door-${g.id}`), join(dir, `door-${g.id}.dev`));
       const gate: GateDevices = {
@@ -205,6 +208,29 @@ export class PtyDeviceRig {
       out.push({ deviceMs: Math.round(c.next * SAMPLE_MS), grams });
     }
     c.fw.sendGrams(out);
+  }
+
+  /**
+   * Line faults on every link, as a noisy store would have: a burst of noise or one corrupted CRC
+   * per shelf controller (alternately), a noise line on each scanner (high bytes, as a wrong baud rate gives: never
+   * a token) and each door link. Everything here is detected and dropped by the drivers; it costs the
+   * frames it lands in, never a wrong reading.
+   */
+  injectLineNoise(): void {
+    // Alternating: noise glued to the corrupted frame would make it malformed, not a CRC error.
+    for (const c of this.controllers) {
+      if (this.noiseBursts % 2 === 0) c.fw.injectGarbage(24);
+      else c.fw.corruptCrc(1);
+    }
+    for (const g of this.gates) {
+      g.door.injectGarbage(24);
+      g.door.writeRaw('\r\n');
+      if (g.scanner) {
+        const noise = randomBytes(16).map((b) => b | 0x80);
+        g.scanner.writeRaw(Buffer.concat([Buffer.from(noise), Buffer.from('\r')]));
+      }
+    }
+    this.noiseBursts++;
   }
 
   /** Nothing left to send: every received sample went out and every gate event happened. */

@@ -170,13 +170,35 @@ export class ShelfFirmware {
         );
       }
       frames.push(
-        encodeFrame(encodeSamples({ controllerId: this.opts.controllerId, seq: this.seq, deviceMs, counts })),
+        this.onTheWire(
+          encodeSamples({ controllerId: this.opts.controllerId, seq: this.seq, deviceMs, counts }),
+        ),
       );
       this.seq = (this.seq + 1) >>> 0;
       this.framesSent++;
     }
     if (frames.length > 0) port.write(Buffer.concat(frames));
     return true;
+  }
+
+  /** The frame of `payload` as it goes out, with any requested CRC corruption or dropped byte. */
+  private onTheWire(payload: Buffer): Buffer {
+    if (this.corruptNext > 0) {
+      this.corruptNext--;
+      // CRC over the true payload, then one bit of the last count flipped "on the wire".
+      const body = Buffer.alloc(payload.length + 2);
+      payload.copy(body);
+      body.writeUInt16BE(crc16Ccitt(payload), payload.length);
+      body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
+      return Buffer.concat([cobsEncode(body), Buffer.from([0])]);
+    }
+    const frame = encodeFrame(payload);
+    if (this.dropNext > 0) {
+      this.dropNext--;
+      const mid = frame.length >> 1;
+      return Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
+    }
+    return frame;
   }
 
   private tick(): void {
@@ -195,20 +217,7 @@ export class ShelfFirmware {
         counts,
       });
       this.seq = (this.seq + 1) >>> 0;
-      let frame = encodeFrame(payload);
-      if (this.corruptNext > 0) {
-        this.corruptNext--;
-        // CRC over the true payload, then one bit of the last count flipped "on the wire".
-        const body = Buffer.alloc(payload.length + 2);
-        payload.copy(body);
-        body.writeUInt16BE(crc16Ccitt(payload), payload.length);
-        body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
-        frame = Buffer.concat([cobsEncode(body), Buffer.from([0])]);
-      } else if (this.dropNext > 0) {
-        this.dropNext--;
-        const mid = frame.length >> 1;
-        frame = Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
-      }
+      const frame = this.onTheWire(payload);
       this.nextSampleAt += period;
       if (this.skipNext > 0) {
         this.skipNext--;

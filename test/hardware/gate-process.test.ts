@@ -42,16 +42,19 @@ describe('walkout gate as its own process', () => {
         '--scanner', scannerPair.hostPath, '--door', doorPair.hostPath,
         '--bus-publish', endpoints.publish, '--bus-subscribe', endpoints.subscribe,
       ], { stdio: 'ignore', env: { ...process.env, WALKOUT_LOG_LEVEL: 'silent' } });
+      // A message the child publishes before its bus has joined the proxy is lost (zeromq slow
+      // joiner), so no waiting on its first status: pass people through until passages arrive.
+      let sent = 0;
       await waitFor(
-        () => statuses.some((s) => s.deviceId === 'gate-in' && s.detail === 'door closed'),
-        'door up',
+        () => {
+          if (sent++ % 20 === 0) door.passage('in');
+          return passages.length > 0;
+        },
+        'a passage on the bus',
         20_000,
       );
-      // No wait for the scanner's own 'up': published the moment the port opens, it can precede the
-      // bus subscription reaching the child (zeromq slow joiner). The door's heartbeat shows the link.
       await scanner.scan('tok_process1', { repeats: 3, gapMs: 30 });
-      door.passage('in');
-      await waitFor(() => scans.length === 1 && passages.length === 1, 'scan and passage on the bus');
+      await waitFor(() => scans.length === 1, 'the scan on the bus');
       expect(scans[0]).toMatchObject({ gateId: 'gate-in', token: 'tok_process1' });
       expect(passages[0]).toMatchObject({ gateId: 'gate-in', direction: 'in' });
       // The bus subscription reaches the proxy asynchronously: repeat the command until it lands.
