@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
-import { registerGateCommand } from './gates/gate-command.ts';
-import { registerDevicesCommand } from './host/devices-command.ts';
+import { registerGateCommand } from './gates/gate-cli.ts';
+import { registerDevicesCommand } from './host/devices-cli.ts';
 import { CalibrationStore, createShelfController } from './shelf/index.ts';
 
 const log = createLogger('hardware.cli');
