@@ -76,6 +76,8 @@ export interface DoorController {
   readonly connected: boolean;
   /** Last reported door state; 'unknown' while disconnected. */
   readonly door: DoorState | 'unknown';
+  /** What `device.status` last said: down while disconnected, degraded without heartbeats or with the door forced/held. */
+  readonly health: 'up' | 'degraded' | 'down';
   start(): Promise<void>;
   waitConnected(): Promise<void>;
   open(ref?: string): Promise<void>;

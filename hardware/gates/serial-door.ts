@@ -75,6 +75,11 @@ export class SerialDoorDriver implements DoorController {
     return this.link.connected;
   }
 
+  get health(): 'up' | 'degraded' | 'down' {
+    if (!this.link.connected) return 'down';
+    return this.degraded || this.door === 'forced' || this.door === 'held' ? 'degraded' : 'up';
+  }
+
   get metrics(): DoorMetrics {
     const out = { ...this.m, reconnects: this.link.reconnects, ...this.commands.counters };
     const l = this.lines?.counters;

@@ -21,6 +21,14 @@ export type StoreClockConfig = z.infer<typeof StoreClockConfig>;
 /** Every device driver of one edge box, hosted in one `walkout devices` process. Unknown keys are errors. */
 export const DevicesConfig = z.strictObject({
   clock: StoreClockConfig.optional(),
+  statusEveryMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe(
+      "Re-publish every device's device.status this often (0: only on changes), so a subscriber that joined late or lost the first messages still learns it",
+    ),
   shelves: z.array(ShelfControllerConfig).default([]).describe('Shelf controllers (docs/shelf-protocol.md)'),
   scanners: z.array(ScannerConfig).default([]).describe('Entry QR scanners (docs/gate-protocol.md)'),
   doors: z.array(DoorConfig).default([]).describe('Door/turnstile controllers (docs/gate-protocol.md)'),

@@ -69,6 +69,16 @@ export function startDevicesHost(o: {
   const doors = cfg.doors.map((d) => createDoorController(d, { sink: o.bus, commands: o.bus, now }));
   for (const d of [...shelves, ...scanners, ...doors])
     d.start().catch((err: unknown) => log.error({ err }, 'driver start failed'));
+  // Repeated, because a status published while the bus was still joining may never have arrived.
+  const announce = (): void => {
+    const t = now();
+    const say = (deviceId: string, kind: 'shelf-controller' | 'gate', status: 'up' | 'degraded' | 'down') =>
+      o.bus.publish('device.status', { deviceId, kind, t, status });
+    for (const s of shelves) say(s.controllerId, 'shelf-controller', s.connected ? 'up' : 'down');
+    for (const s of scanners) say(`${s.gateId}.scanner`, 'gate', s.connected ? 'up' : 'down');
+    for (const d of doors) say(d.gateId, 'gate', d.health);
+  };
+  const timer = cfg.statusEveryMs > 0 ? setInterval(announce, cfg.statusEveryMs) : undefined;
   log.info(
     { shelves: shelves.length, scanners: scanners.length, doors: doors.length },
     'device drivers started',
@@ -88,6 +98,7 @@ export function startDevicesHost(o: {
       return out;
     },
     async close() {
+      if (timer) clearInterval(timer);
       await Promise.all([...shelves, ...scanners, ...doors].map((d) => d.close()));
     },
   };

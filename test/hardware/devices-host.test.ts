@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.ts';
-import type { GatePassage, ShelfSamples } from '../../core/messages.ts';
+import type { DeviceStatus, GatePassage, ShelfSamples } from '../../core/messages.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
 import { readDevicesConfig, startDevicesHost } from '../../hardware/host/devices-host.ts';
@@ -61,12 +61,14 @@ describe('walkout devices config', () => {
 });
 
 describe('walkout devices host', () => {
-  it('runs shelf and door drivers in one process, stamping on an accelerated store clock', async () => {
+  it('runs shelf and door drivers in one process, stamping on an accelerated store clock and re-announcing health', async () => {
     const store = loadStore('demo');
     const calibration = new CalibrationStore(join(dir, 'cal1.db'));
     const bus = new InProcessBus();
     const samples: ShelfSamples[] = [];
     const passages: GatePassage[] = [];
+    const statuses: DeviceStatus[] = [];
+    bus.subscribe('device.status', (m) => statuses.push(m));
     bus.subscribe('shelf.samples', (m) => samples.push(m));
     bus.subscribe('gate.passage', (m) => passages.push(m));
     const shelfPair = new SocatPtyPair(join(dir, 'sc-host'), join(dir, 'sc-dev'));
@@ -86,6 +88,7 @@ describe('walkout devices host', () => {
       bus,
       config: {
         clock,
+        statusEveryMs: 200,
         shelves: [{ type: 'serial', controllerId: 'sc-02', path: shelfPair.hostPath }],
         doors: [{ type: 'serial', gateId: 'gate-out', path: doorPair.hostPath }],
       },
@@ -108,6 +111,17 @@ describe('walkout devices host', () => {
       expect(lag).toBeLessThan(5 * 1000);
       expect(Math.abs(storeNow() - (passages[0]?.t ?? 0))).toBeLessThan(5 * 1000);
       expect(Object.keys(host.metrics()).sort()).toEqual(['gate-out', 'sc-02']);
+      // Health is re-announced, so a late subscriber learns it; an unplugged controller reads down.
+      const ups = () => statuses.filter((s) => s.deviceId === 'sc-02' && s.status === 'up').length;
+      await waitFor(() => ups() >= 3, 'repeated up of sc-02');
+      expect(
+        statuses.filter((s) => s.deviceId === 'gate-out' && s.status === 'up').length,
+      ).toBeGreaterThanOrEqual(2);
+      await fw.detach();
+      await shelfPair.unplug();
+      const downs = () => statuses.filter((s) => s.deviceId === 'sc-02' && s.status === 'down').length;
+      await waitFor(() => downs() >= 3, "the driver's down, then repeated");
+      expect(statuses.find((s) => s.deviceId === 'gate-out')?.kind).toBe('gate');
     } finally {
       await host.close();
       await fw.detach();
