@@ -78,6 +78,19 @@ export type GateScan = z.infer<typeof GateScan>;
 export const GatePassage = z.strictObject({ gateId: id, t: ms, direction: z.enum(['in', 'out']) });
 export type GatePassage = z.infer<typeof GatePassage>;
 
+/**
+ * A request to a gate's door controller (e.g. open for staff or after an app check). Input side but
+ * not a sensor reading: recordings do not hold it and the engine does not ingest it.
+ */
+export const GateCommand = z.strictObject({
+  gateId: id,
+  t: ms,
+  action: z.literal('open'),
+  /** Who or what asked, for the log (an operator, a session id). */
+  ref: z.string().min(1).max(256).optional(),
+});
+export type GateCommand = z.infer<typeof GateCommand>;
+
 /** Health of a device as seen by its driver. */
 export const DeviceStatus = z.strictObject({
   deviceId: id,
@@ -165,6 +178,7 @@ export const InputTopicSchemas = {
 
 export const TopicSchemas = {
   ...InputTopicSchemas,
+  'gate.command': GateCommand,
   'edge.shelf-event': ShelfEvent,
   'edge.tracks': TracksUpdate,
   'edge.session': SessionUpdate,

@@ -3,6 +3,8 @@ import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
 import { registerCameraCommands } from './camera/cli.ts';
+import { registerGateCommand } from './gates/gate-cli.ts';
+import { registerDevicesCommand } from './host/devices-cli.ts';
 import { CalibrationStore, createShelfController } from './shelf/index.ts';
 
 const log = createLogger('hardware.cli');
@@ -70,4 +72,7 @@ export function registerHardwareCommands(program: Command): void {
         await bus.close();
       },
     );
+
+  registerGateCommand(program);
+  registerDevicesCommand(program);
 }

@@ -7,20 +7,19 @@ import { openRecording, RecordingWriter } from '../core/recording/index.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import type { StoreModel } from '../core/store/store-model.ts';
 import { formatIssues } from '../core/validate.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from '../edge/bus/index.ts';
+import { DEFAULT_ENDPOINTS } from '../edge/bus/index.ts';
+import { runLive } from './devices/live.ts';
 import { DEFAULT_START_MS, PRESETS, type PresetName, simulate } from './index.ts';
 import { scoreReceipts } from './scoring/score.ts';
 
 /** "90s", "10m", "1h", "1500ms" or plain seconds → milliseconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, option = '--duration'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m)
-    throw new ValidationError('--duration', [
-      `--duration: "${text}" is not a duration such as 90s, 10m or 1h`,
-    ]);
+    throw new ValidationError(option, [`${option}: "${text}" is not a duration such as 90s, 10m or 1h`]);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   const ms = Number(m[1]) * unit;
-  if (ms <= 0) throw new ValidationError('--duration', ['--duration: must be > 0']);
+  if (ms <= 0) throw new ValidationError(option, [`${option}: must be > 0`]);
   return ms;
 }
 
@@ -50,44 +49,6 @@ async function readReceipts(path: string): Promise<Receipt[]> {
   return out;
 }
 
-/**
- * Plays a simulation onto the zeromq bus in real time (× speed), as the store's device daemons would:
- * sensor messages only, never ground truth.
- */
-async function publishLive(o: {
-  store: StoreModel;
-  preset: PresetName;
-  seed: number;
-  durationMs: number;
-  speed: number;
-  busPublish: string;
-}): Promise<void> {
-  if (!(o.speed > 0)) throw new ValidationError('--speed', ['--speed: must be > 0']);
-  // Publishing needs only the proxy's publisher side; the subscriber endpoint is unused here.
-  const bus = await ZmqBus.connect({
-    publish: o.busPublish,
-    subscribe: o.busPublish.replace(/\d+$/, (p) => String(Number(p) + 1)),
-  });
-  let stop = false;
-  process.once('SIGINT', () => {
-    stop = true;
-  });
-  const wall0 = performance.now();
-  let at0: number | undefined;
-  let sent = 0;
-  for (const e of simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs })) {
-    if (stop) break;
-    if (e.kind !== 'message') continue;
-    at0 ??= e.at;
-    const wait = wall0 + (e.at - at0) / o.speed - performance.now();
-    if (wait > 5) await new Promise((r) => setTimeout(r, wait));
-    bus.publish(e.topic, e.msg);
-    sent++;
-  }
-  await bus.close();
-  process.stdout.write(`published ${sent} sensor messages to ${o.busPublish}\n`);
-}
-
 export function registerSimulatorCommands(program: Command): void {
   program
     .command('sim')
@@ -103,9 +64,23 @@ export function registerSimulatorCommands(program: Command): void {
     )
     .option('--speed <x>', 'with --live: simulated seconds per wall second', '1')
     .option(
+      '--devices <mode>',
+      'with --live: bus (messages straight onto the bus) or pty (shelves and gates through emulated devices on socat ptys, read by `walkout devices`)',
+      'bus',
+    )
+    .option(
+      '--device-faults <d>',
+      'with --devices pty: inject line noise and CRC errors on every device link this often, e.g. 1s',
+    )
+    .option('--start-delay <d>', 'with --devices pty: time allowed for the drivers to open their ports', '8s')
+    .option(
       '--bus-publish <endpoint>',
       "with --live: the bus proxy's publisher side",
       DEFAULT_ENDPOINTS.publish,
+    )
+    .option(
+      '--bus-subscribe <endpoint>',
+      "with --live: the bus proxy's subscriber side (default: the publisher's port + 1)",
     )
     .action(
       async (o: {
@@ -116,7 +91,11 @@ export function registerSimulatorCommands(program: Command): void {
         out?: string;
         live?: boolean;
         speed: string;
+        devices: string;
+        startDelay: string;
+        deviceFaults?: string;
         busPublish: string;
+        busSubscribe?: string;
       }) => {
         if (!o.out && !o.live) throw new ValidationError('walkout sim', ['--out: required (or --live)']);
         if (!(PRESETS as readonly string[]).includes(o.preset))
@@ -129,14 +108,30 @@ export function registerSimulatorCommands(program: Command): void {
         const durationMs = parseDuration(o.duration);
         const preset = o.preset as PresetName;
         if (o.live) {
-          await publishLive({
+          const speed = Number(o.speed);
+          if (!(speed > 0)) throw new ValidationError('--speed', ['--speed: must be > 0']);
+          if (o.devices !== 'bus' && o.devices !== 'pty')
+            throw new ValidationError('--devices', [`--devices: "${o.devices}" is not bus or pty`]);
+          const r = await runLive({
             store,
+            storeArg: o.store,
             preset,
             seed,
             durationMs,
-            speed: Number(o.speed),
-            busPublish: o.busPublish,
+            speed,
+            devices: o.devices,
+            startDelayMs: parseDuration(o.startDelay, '--start-delay'),
+            ...(o.deviceFaults ? { faultEveryMs: parseDuration(o.deviceFaults, '--device-faults') } : {}),
+            bus: {
+              publish: o.busPublish,
+              subscribe: o.busSubscribe ?? o.busPublish.replace(/\d+$/, (p) => String(Number(p) + 1)),
+            },
           });
+          process.stdout.write(
+            o.devices === 'pty'
+              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts\n`
+              : `published ${r.sent} sensor messages to ${o.busPublish}\n`,
+          );
           return;
         }
         const out = o.out as string;

@@ -10,6 +10,7 @@ import {
   encodeReply,
   encodeSamples,
   encodeTareReply,
+  INVALID_COUNTS,
   type RequestFrame,
   type ShelfFrame,
   STATUS,
@@ -27,6 +28,11 @@ export interface ShelfFirmwareOptions {
   countsPerGram?: number[];
   /** Raw-count noise (uniform ±noise). */
   noise?: number;
+  /**
+   * false: no free-running sample timer; frames go out only through `sendGrams`, when a simulation
+   * decides what each load cell reads (`walkout sim --live --devices pty`). Default true.
+   */
+  stream?: boolean;
 }
 
 /**
@@ -41,6 +47,8 @@ export class ShelfFirmware {
   /** When true, requests are read but never answered (for timeout tests). */
   mute = false;
   framesSent = 0;
+  /** Frames a driven controller dropped because nobody was reading (see `sendGrams`). */
+  framesDropped = 0;
   rxErrors = 0;
   private port: SerialPort | undefined;
   private parser: ShelfFrameParser | undefined;
@@ -90,7 +98,7 @@ export class ShelfFirmware {
     this.port = port;
     this.parser = parser;
     this.nextSampleAt = performance.now();
-    this.timer = setInterval(() => this.tick(), 4);
+    if (this.opts.stream !== false) this.timer = setInterval(() => this.tick(), 4);
   }
 
   /** Stops streaming and closes the device end (the pty itself belongs to SocatPtyPair). */
@@ -135,6 +143,64 @@ export class ShelfFirmware {
     this.port?.write(b);
   }
 
+  /**
+   * Sends sample frames, each stamped `deviceMs` with the given grams per channel (null: an invalid
+   * ADC reading), converted to counts with this controller's offsets and scales, in one write;
+   * false when detached.
+   */
+  sendGrams(samples: ReadonlyArray<{ deviceMs: number; grams: ReadonlyArray<number | null> }>): boolean {
+    const port = this.port;
+    if (!port?.isOpen) return false;
+    // A UART without flow control loses what nobody reads; do the same instead of queueing frames
+    // in memory while the host side is down (e.g. the drivers process restarting).
+    if (port.writableLength > 16_384) {
+      this.framesDropped += samples.length;
+      this.seq = (this.seq + samples.length) >>> 0;
+      return true;
+    }
+    const frames: Buffer[] = [];
+    for (const { deviceMs, grams } of samples) {
+      const counts: number[] = [];
+      for (let ch = 0; ch < this.opts.channels; ch++) {
+        const g = grams[ch];
+        counts.push(
+          g === null || g === undefined
+            ? INVALID_COUNTS
+            : (this.offsets[ch] ?? 0) + (this.cpg[ch] ?? 420) * g,
+        );
+      }
+      frames.push(
+        this.onTheWire(
+          encodeSamples({ controllerId: this.opts.controllerId, seq: this.seq, deviceMs, counts }),
+        ),
+      );
+      this.seq = (this.seq + 1) >>> 0;
+      this.framesSent++;
+    }
+    if (frames.length > 0) port.write(Buffer.concat(frames));
+    return true;
+  }
+
+  /** The frame of `payload` as it goes out, with any requested CRC corruption or dropped byte. */
+  private onTheWire(payload: Buffer): Buffer {
+    if (this.corruptNext > 0) {
+      this.corruptNext--;
+      // CRC over the true payload, then one bit of the last count flipped "on the wire".
+      const body = Buffer.alloc(payload.length + 2);
+      payload.copy(body);
+      body.writeUInt16BE(crc16Ccitt(payload), payload.length);
+      body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
+      return Buffer.concat([cobsEncode(body), Buffer.from([0])]);
+    }
+    const frame = encodeFrame(payload);
+    if (this.dropNext > 0) {
+      this.dropNext--;
+      const mid = frame.length >> 1;
+      return Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
+    }
+    return frame;
+  }
+
   private tick(): void {
     const port = this.port;
     if (!port?.isOpen) return;
@@ -151,20 +217,7 @@ export class ShelfFirmware {
         counts,
       });
       this.seq = (this.seq + 1) >>> 0;
-      let frame = encodeFrame(payload);
-      if (this.corruptNext > 0) {
-        this.corruptNext--;
-        // CRC over the true payload, then one bit of the last count flipped "on the wire".
-        const body = Buffer.alloc(payload.length + 2);
-        payload.copy(body);
-        body.writeUInt16BE(crc16Ccitt(payload), payload.length);
-        body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
-        frame = Buffer.concat([cobsEncode(body), Buffer.from([0])]);
-      } else if (this.dropNext > 0) {
-        this.dropNext--;
-        const mid = frame.length >> 1;
-        frame = Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
-      }
+      const frame = this.onTheWire(payload);
       this.nextSampleAt += period;
       if (this.skipNext > 0) {
         this.skipNext--;
