@@ -47,7 +47,8 @@ export function learnSignatures(
     if (tr.contested || busy(tr)) continue;
     // Shoppers of one group (one session) walk together; a signature mixing them still tells the
     // group from everyone else.
-    const near = (o: Track) => o !== tr && o.sessionId !== tr.sessionId && Math.hypot(o.x - tr.x, o.y - tr.y) < ALONE_M;
+    const near = (o: Track) =>
+      o !== tr && o.sessionId !== tr.sessionId && Math.hypot(o.x - tr.x, o.y - tr.y) < ALONE_M;
     if (everyone.some(near)) continue;
     const sig = (tr.signature ??= { h: 0, n: 0 });
     for (const [ht, h, tri] of tr.recentHeights ?? []) {
