@@ -8,6 +8,7 @@ import type { Receipt } from '../../core/receipt.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
 import { simulate } from '../../simulator/index.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'walkout-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,8 +22,7 @@ function walkout(args: string[]): ChildProcess {
 
 describe('a store as separate processes on the zeromq bus', () => {
   it('sim --live feeds walkout edge, whose receipt matches the ground truth', async () => {
-    const port = 44000 + 2 * Math.floor(Math.random() * 2000);
-    const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    const endpoints = privateEndpoints(dir);
     const proxy = await startBusProxy(endpoints);
     const bus = await ZmqBus.connect(endpoints);
     const receipts: Receipt[] = [];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraPoses, DeviceStatus } from '../../core/messages.ts';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
 import { fetchModels } from '../../models/fetch.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 import { type RtspServer, start } from '../fixtures/rtsp-server.ts';
 import { until } from './camera-rig.ts';
 
@@ -16,8 +17,7 @@ afterAll(async () => srv?.stop());
 
 describe('walkout camera as its own process', () => {
   it('publishes valid camera.poses with people from vtest footage, and recovers from a stream drop', async () => {
-    const port = 43000 + 2 * Math.floor(Math.random() * 2000);
-    const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    const endpoints = privateEndpoints();
     const proxy = await startBusProxy(endpoints);
     const bus = await ZmqBus.connect(endpoints);
     const poses: CameraPoses[] = [];

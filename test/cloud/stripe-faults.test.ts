@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningCloud, startCloudServer } from '../../cloud/index.ts';
 import { Outbox } from '../../edge/outbox/index.ts';
+import { freePort } from '../fixtures/ports.ts';
 import { StripeMockServer } from '../stripe-mock/stripe-mock-server.ts';
 import { edgePost, enter, receipt, SECRET, STORE, tempDir } from './cloud-fixture.ts';
 
@@ -157,7 +158,7 @@ describe('settlement with the Stripe SDK against a Stripe-compatible server', ()
   });
 
   it('recovers after the cloud is killed with SIGKILL mid-settlement', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const spawnCloud = (): ChildProcess =>
       spawn(
         process.execPath,

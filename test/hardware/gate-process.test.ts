@@ -9,6 +9,7 @@ import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
 import { DoorFirmware } from '../../simulator/devices/door-firmware.ts';
 import { ScannerEmulator } from '../../simulator/devices/scanner-emulator.ts';
 import { SocatPtyPair } from '../../simulator/devices/socat-pty.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 import { waitFor } from './gate-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'walkout-gate-proc-'));
@@ -16,8 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('walkout gate as its own process', () => {
   it('publishes scans and passages over the zeromq bus and executes gate.command opens', async () => {
-    const port = 46000 + 2 * Math.floor(Math.random() * 2000);
-    const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    const endpoints = privateEndpoints(dir);
     const proxy = await startBusProxy(endpoints);
     const bus = await ZmqBus.connect(endpoints);
     const scans: GateScan[] = [];

@@ -9,6 +9,7 @@ import type { Receipt, TruthReceipt } from '../../core/receipt.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
 import { simulate } from '../../simulator/index.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 import { waitFor } from './gate-fixture.ts';
 
 export type Counters = Record<string, Record<string, number>>;
@@ -41,8 +42,7 @@ function walkout(args: string[], output: 'ignore' | 'pipe', level: string): Chil
  */
 export async function runPtyStore(o: { speed: number; extra?: string[] }): Promise<PtyStoreRun> {
   const dir = mkdtempSync(join(tmpdir(), 'walkout-pty-store-'));
-  const port = 48000 + 2 * Math.floor(Math.random() * 2000);
-  const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+  const endpoints = privateEndpoints(dir);
   const proxy = await startBusProxy(endpoints);
   const bus = await ZmqBus.connect(endpoints);
   const run: PtyStoreRun = {

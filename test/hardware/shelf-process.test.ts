@@ -8,14 +8,14 @@ import type { ShelfSamples } from '../../core/messages.ts';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
 import { ShelfFirmware } from '../../simulator/devices/shelf-firmware.ts';
 import { SocatPtyPair } from '../../simulator/devices/socat-pty.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'walkout-shelf-proc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('walkout shelf as its own process', () => {
   it('drives an emulated controller on a pty and publishes validated samples over the zeromq bus', async () => {
-    const port = 42000 + 2 * Math.floor(Math.random() * 2000);
-    const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    const endpoints = privateEndpoints(dir);
     const proxy = await startBusProxy(endpoints);
     const bus = await ZmqBus.connect(endpoints);
     const got: ShelfSamples[] = [];

@@ -1,7 +1,6 @@
 // Runs `walkout supervise` as a real child process and reads its structured log lines.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { SupervisorConfigInput } from '../../edge/processes/index.ts';
 
@@ -33,15 +32,7 @@ export async function until(cond: () => boolean, what: string, ms = 30_000): Pro
   }
 }
 
-/** A port that was free a moment ago (the OS picks it; the proxy binds it right after). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const addr = srv.address();
-  await new Promise((r) => srv.close(r));
-  if (typeof addr !== 'object' || !addr) throw new Error('no port');
-  return addr.port;
-}
+export { freePort } from '../fixtures/ports.ts';
 
 export function startSupervisorProcess(
   dir: string,
