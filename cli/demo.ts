@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startCloudServer } from '../cloud/index.ts';
 import { shopperWeb } from '../cloud/shopper-web/index.ts';
@@ -7,12 +7,13 @@ import { ValidationError } from '../core/errors.ts';
 import type { Receipt } from '../core/receipt.ts';
 import { loadStore } from '../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, startCameraFeeds, startOperatorApi } from '../edge/api/index.ts';
-import { InProcessBus } from '../edge/bus/index.ts';
+import { type Bus, InProcessBus, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
 import { startLiveEngine } from '../edge/engine/run-live.ts';
 import { forwardToCloud, Outbox } from '../edge/outbox/index.ts';
 import { createTracker } from '../edge/tracking/create-tracker.ts';
 import { fetchModels } from '../models/fetch.ts';
 import { parseDuration } from '../simulator/cli.ts';
+import { runLive } from '../simulator/devices/live.ts';
 import { PRESETS, type PresetName, simulate } from '../simulator/index.ts';
 
 interface DemoOptions {
@@ -25,6 +26,7 @@ interface DemoOptions {
   cloudPort: string;
   port: string;
   keep?: boolean;
+  devices: string;
 }
 
 const euro = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
@@ -49,6 +51,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--cloud-port <n>', 'cloud HTTP port (0 = any)', '8081')
     .option('--port <n>', 'operator dashboard port (0 = any)', '8080')
     .option('--keep', 'resume the previous demo state instead of starting fresh')
+    .option(
+      '--devices <mode>',
+      'in-process (simulator straight onto an in-process bus) or pty (shelves and gates through emulated devices on socat ptys read by `walkout devices`, over a zeromq bus)',
+      'in-process',
+    )
     .action(async (o: DemoOptions) => {
       if (!(PRESETS as readonly string[]).includes(o.preset))
         throw new ValidationError('--preset', [
@@ -56,6 +63,9 @@ export function registerDemoCommand(program: Command): void {
         ]);
       const speed = Number(o.speed);
       if (!(speed > 0)) throw new ValidationError('--speed', ['--speed: must be > 0']);
+      if (o.devices !== 'in-process' && o.devices !== 'pty')
+        throw new ValidationError('--devices', [`--devices: "${o.devices}" is not in-process or pty`]);
+      const durationMs = parseDuration(o.duration);
       const store = loadStore(o.store);
       if (!o.keep) rmSync(o.data, { recursive: true, force: true });
       mkdirSync(o.data, { recursive: true });
@@ -104,7 +114,13 @@ export function registerDemoCommand(program: Command): void {
         .catch((err: unknown) =>
           out(`models:   not fetched (${(err as Error).message}); run \`walkout models fetch\` later`),
         );
-      const bus = new InProcessBus();
+      // pty: the edge runs exactly as in a store, fed by device drivers over a zeromq bus (proxy here).
+      const endpoints = {
+        publish: `ipc://${resolve(o.data, 'bus-pub')}`,
+        subscribe: `ipc://${resolve(o.data, 'bus-sub')}`,
+      };
+      const proxy = o.devices === 'pty' ? await startBusProxy(endpoints) : undefined;
+      const bus: Bus = proxy ? await ZmqBus.connect(endpoints) : new InProcessBus();
       const live = startLiveEngine({ store, bus, createTracker, db: join(o.data, 'edge.db') });
       const names = new Map<string, string>();
       const outbox = new Outbox({
@@ -187,10 +203,33 @@ export function registerDemoCommand(program: Command): void {
         await outbox.stop();
         outbox.close();
         await cloud.close();
+        await bus.close();
+        await proxy?.close();
         process.exit(0);
       };
+      if (proxy) {
+        // The device rig ends on Ctrl-C itself (and removes its ptys); the demo stops after it.
+        out('devices:  shelves and gates through emulated devices on socat ptys (walkout devices)');
+        await runLive({
+          store,
+          storeArg: o.store,
+          preset: o.preset as PresetName,
+          seed: Number(o.seed),
+          durationMs,
+          speed,
+          bus: endpoints,
+          devices: 'pty',
+          tokenFor,
+        });
+      }
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
+      if (proxy) {
+        out('simulation finished; waiting for the last receipts (Ctrl-C to stop)');
+        await new Promise((r) => setTimeout(r, 4000 / Math.min(speed, 4)));
+        await stop();
+        return;
+      }
 
       // Pace the simulator on the wall clock: message `at` times map to wall time / speed.
       const wall0 = performance.now();
@@ -199,7 +238,7 @@ export function registerDemoCommand(program: Command): void {
         store,
         preset: o.preset as PresetName,
         seed: Number(o.seed),
-        durationMs: parseDuration(o.duration),
+        durationMs,
         tokenFor,
       })) {
         if (stopping) break;

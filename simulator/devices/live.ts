@@ -34,6 +34,8 @@ export interface LiveOptions {
   faultEveryMs?: number;
   /** pty: wall time allowed for `walkout devices` to open every port before the clock starts. */
   startDelayMs?: number;
+  /** Entry token of the i-th arriving session (the demo uses real cloud tokens). */
+  tokenFor?: (index: number) => string;
 }
 
 export interface LiveResult {
@@ -46,6 +48,14 @@ export interface LiveResult {
 }
 
 const MAX_RESTARTS = 5;
+
+const simOptions = (o: LiveOptions) => ({
+  store: o.store,
+  preset: o.preset,
+  seed: o.seed,
+  durationMs: o.durationMs,
+  ...(o.tokenFor ? { tokenFor: o.tokenFor } : {}),
+});
 
 type Msg = Extract<SimEntry, { kind: 'message' }>;
 
@@ -63,7 +73,7 @@ async function runOnBus(o: LiveOptions): Promise<LiveResult> {
   const wall0 = performance.now();
   let at0: number | undefined;
   let sent = 0;
-  for (const e of simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs })) {
+  for (const e of simulate(simOptions(o))) {
     if (stop) break;
     if (e.kind !== 'message') continue;
     at0 ??= e.at;
@@ -135,7 +145,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     }
     log.info({ devices: ids.length, dir }, 'device drivers up; store clock starts');
     await sleep(Math.max(0, clock.wallMs - Date.now()));
-    const gen = simulate({ store: o.store, preset: o.preset, seed: o.seed, durationMs: o.durationMs });
+    const gen = simulate(simOptions(o));
     let next = gen.next();
     let nextFault = Date.now() + (o.faultEveryMs ?? 0);
     const direct: Msg[] = [];

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'walkout-demo-devices-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function demo(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/walkout.mjs', 'demo', ...args], {
+      env: { ...process.env, WALKOUT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('walkout demo --devices pty', () => {
+  it('runs the store through emulated shelf and gate devices to a settled receipt, then exits cleanly', async () => {
+    // biome-ignore format: flag/value pairs
+    const r = await demo(['--devices', 'pty', '--speed', '5', '--preset', 'single', '--duration', '30s',
+      '--port', '0', '--cloud-port', '0', '--data', join(dir, 'data')]);
+    expect(r.out).toMatch(/ready: 23 devices/);
+    expect(r.out).toMatch(/→ Demo Shopper 1 entered/);
+    expect(r.out).toMatch(/🧾 Demo Shopper 1: .*confidence/);
+    expect(r.out).toMatch(/💳 settled {2}Demo Shopper 1: \d+\.\d\d EUR/);
+    expect(r.code).toBe(0);
+  }, 150_000);
+
+  it('rejects an unknown device mode naming the option', async () => {
+    const r = await demo(['--devices', 'usb', '--data', join(dir, 'bad')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/--devices: "usb" is not in-process or pty/);
+  });
+});
