@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../core/errors.ts';
 import { loadStore } from '../core/store/load-store.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from './bus/index.ts';
+import { busPublishOption, busSubscribeOption } from './bus/cli-options.ts';
+import { ZmqBus } from './bus/index.ts';
 import type { EngineConfigInput } from './engine/index.ts';
 import { startLiveEngine } from './engine/run-live.ts';
 import { replayFile } from './replay/index.ts';
@@ -72,8 +73,8 @@ export function registerEdgeCommands(program: Command): void {
     .requiredOption('--store <store>', 'built-in store name or store file')
     .option('--db <path>', 'event store (SQLite); a restart resumes open sessions', 'walkout-edge.db')
     .option('--config <file>', 'engine config (YAML/JSON), see docs/fusion.md')
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(
       async (opts: {
         store: string;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../core/log.ts';
 import { loadStore } from '../core/store/load-store.ts';
+import { busPublishOption, busSubscribeOption } from '../edge/bus/cli-options.ts';
 import { DEFAULT_ENDPOINTS, startBusProxy, ZmqBus } from '../edge/bus/index.ts';
 import { registerCameraCommands } from './camera/cli.ts';
 import { registerGateCommand } from './gates/gate-cli.ts';
@@ -42,8 +43,8 @@ export function registerHardwareCommands(program: Command): void {
     .requiredOption('--controller <id>', 'controller id as in the store file')
     .requiredOption('--port <path>', 'serial device, e.g. /dev/ttyUSB0')
     .option('--calibration <path>', 'SQLite file with per-channel calibration', 'data/shelf-calibration.db')
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(
       async (o: {
         store: string;

@@ -3,7 +3,8 @@ import { ValidationError } from '../../core/errors.ts';
 import { createLogger } from '../../core/log.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { createOperators, DEMO_OPERATORS, startOperatorApi } from '../api/index.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from '../bus/index.ts';
+import { busPublishOption, busSubscribeOption } from '../bus/cli-options.ts';
+import { ZmqBus } from '../bus/index.ts';
 import { loadSupervisorConfig } from './config.ts';
 import { startSupervisor } from './supervisor.ts';
 
@@ -42,8 +43,8 @@ export function registerProcessCommands(program: Command): void {
     .option('--port <n>', 'HTTP port', '8080')
     .option('--host <addr>', 'HTTP address', '127.0.0.1')
     .option('--demo-operators', 'create the demo logins (reviewer / walkout-demo, viewer / walkout-view)')
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(
       async (o: {
         store: string;

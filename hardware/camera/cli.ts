@@ -3,7 +3,8 @@ import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../core/log.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import { parseOrThrow } from '../../core/validate.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from '../../edge/bus/index.ts';
+import { busPublishOption, busSubscribeOption } from '../../edge/bus/cli-options.ts';
+import { ZmqBus } from '../../edge/bus/index.ts';
 import { CameraConfig, type CameraConfigInput, createCamera } from './index.ts';
 import { CameraPoseWorker } from './pose-worker.ts';
 import { ThreadedPoseBackend } from './threaded-backend.ts';
@@ -54,8 +55,8 @@ export function registerCameraCommands(program: Command): void {
     .option('--backend <backend>', 'pose runtime: wasm | node | onnx', 'wasm')
     .option('--model <name>', 'model name or .onnx path', 'movenet-multipose')
     .option('--input-size <n>', 'model input size', (v) => Number(v), 256)
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(async (o: CameraOptions) => {
       if ((o.url === undefined) === (o.file === undefined))
         throw new ConfigError('camera options', ['url: give exactly one of --url and --file']);

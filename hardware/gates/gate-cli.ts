@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { createLogger } from '../../core/log.ts';
 import { loadStore } from '../../core/store/load-store.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from '../../edge/bus/index.ts';
+import { busPublishOption, busSubscribeOption } from '../../edge/bus/cli-options.ts';
+import { ZmqBus } from '../../edge/bus/index.ts';
 import { createDoorController, createScanner, type DoorController, type EntryScanner } from './index.ts';
 
 const log = createLogger('hardware.gate.cli');
@@ -16,8 +17,8 @@ export function registerGateCommand(program: Command): void {
     .requiredOption('--gate <id>', 'gate id as in the store file')
     .option('--scanner <port>', 'serial device of the entry QR scanner')
     .option('--door <port>', 'serial device of the door/turnstile controller')
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(
       async (o: {
         store: string;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
 import { loadStore } from '../../core/store/load-store.ts';
-import { DEFAULT_ENDPOINTS, ZmqBus } from '../../edge/bus/index.ts';
+import { busPublishOption, busSubscribeOption } from '../../edge/bus/cli-options.ts';
+import { ZmqBus } from '../../edge/bus/index.ts';
 import { CalibrationStore } from '../shelf/index.ts';
 import { readDevicesConfig, startDevicesHost } from './devices-host.ts';
 
@@ -17,8 +18,8 @@ export function registerDevicesCommand(program: Command): void {
     .requiredOption('--store <store>', 'built-in store name or store file')
     .requiredOption('--config <file>', 'devices config (JSON), see docs/hardware.md')
     .option('--calibration <path>', 'SQLite file with per-channel calibration', 'data/shelf-calibration.db')
-    .option('--bus-publish <endpoint>', "the bus proxy's publisher side", DEFAULT_ENDPOINTS.publish)
-    .option('--bus-subscribe <endpoint>', "the bus proxy's subscriber side", DEFAULT_ENDPOINTS.subscribe)
+    .addOption(busPublishOption())
+    .addOption(busSubscribeOption())
     .action(
       async (o: {
         store: string;
