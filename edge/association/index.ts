@@ -1,3 +1,4 @@
+import type { Ray } from '../../core/geometry/camera-model.ts';
 import type { Box3 } from '../../core/store/schema.ts';
 import type { AssociationResult } from '../tracking/index.ts';
 import type { SessionRecord } from '../tracking/session-registry.ts';
@@ -38,6 +39,39 @@ function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
   return best;
 }
 
+/** Arm's reach (m) from the body axis within which a single-view wrist ray is searched. */
+const ARM_REACH_M = 1.0;
+const RAY_SAMPLES = 16;
+const SINGLE_VIEW_PENALTY_M = 0.1;
+
+/**
+ * A wrist seen by one camera lies somewhere on its ray, within arm's reach of where the body stood:
+ * the closest that stretch of the ray comes to the plates is how near the hand may have been.
+ */
+function rayReach(ray: Ray, body: readonly [number, number], boxes: Box3[]): number {
+  const [ox, oy, oz] = ray.origin;
+  const [dx, dy, dz] = ray.dir;
+  // Ray parameters where the horizontal distance to the body axis is within reach: solve
+  // |(o + s·d)_xy − body|² ≤ R² for s.
+  const px = ox - body[0];
+  const py = oy - body[1];
+  const a = dx * dx + dy * dy;
+  if (a < 1e-9) return boxDistance([ox, oy, oz], boxes, 3);
+  const b = 2 * (px * dx + py * dy);
+  const c = px * px + py * py - ARM_REACH_M * ARM_REACH_M;
+  const disc = b * b - 4 * a * c;
+  if (disc < 0) return Number.POSITIVE_INFINITY;
+  const s0 = Math.max(0, (-b - Math.sqrt(disc)) / (2 * a));
+  const s1 = (-b + Math.sqrt(disc)) / (2 * a);
+  if (s1 < s0) return Number.POSITIVE_INFINITY;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i <= RAY_SAMPLES; i++) {
+    const s = s0 + ((s1 - s0) * i) / RAY_SAMPLES;
+    best = Math.min(best, boxDistance([ox + s * dx, oy + s * dy, oz + s * dz], boxes, 3));
+  }
+  return best;
+}
+
 /**
  * Closest approach of a session's members to the plates during the window, in metres, and the member
  * (track) that came closest: in a group only that one's identity matters.
@@ -57,7 +91,7 @@ function sessionDistance(
   for (const tr of tracks) {
     for (const w of tr.wrists) {
       if (w.t < t0 || w.t > t1) continue;
-      const d = boxDistance(w.p, boxes, 3);
+      const d = w.ray && w.body ? rayReach(w.ray, w.body, boxes) : boxDistance(w.p, boxes, 3);
       const kind = w.tri ? 'tri' : 'single';
       if (d < best[kind]) {
         best[kind] = d;
@@ -74,8 +108,11 @@ function sessionDistance(
       }
     }
   }
-  if (Number.isFinite(best.tri)) return { d: best.tri, track: by.tri };
-  if (Number.isFinite(best.single)) return { d: best.single + 0.08, track: by.single };
+  // A hand in a shelf is often seen by one camera only: its ray counts beside the triangulated
+  // wrists (those show where the hand was before and after), a little less sure.
+  const single = best.single + SINGLE_VIEW_PENALTY_M;
+  if (Number.isFinite(best.tri) && best.tri <= single) return { d: best.tri, track: by.tri };
+  if (Number.isFinite(best.single)) return { d: single, track: by.single };
   return { d: best.floor + 0.2, track: by.floor };
 }
 

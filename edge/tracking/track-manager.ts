@@ -11,6 +11,13 @@ export interface WristSample {
   p: V3;
   /** True when triangulated from two views; false for a single-view guess near the body axis. */
   tri: boolean;
+  /**
+   * Single view: the ray through the wrist and where the body stood, so association can ask whether
+   * the hand could have been in a plate's volume within arm's reach (a hand in a shelf is often
+   * seen by one camera only).
+   */
+  ray?: Ray;
+  body?: [number, number];
 }
 
 export interface Track {
@@ -382,7 +389,9 @@ export class TrackManager {
       }
       let p: V3 | undefined = others.length >= 2 ? triangulate(others) : undefined;
       if (p && (Math.hypot(p[0] - tr.x, p[1] - tr.y) > MAX_REACH || p[2] < 0 || p[2] > 2.4)) p = undefined;
-      tr.wrists.push(p ? { t, p, tri: true } : { t, p: nearAxis(ray, tr.x, tr.y), tri: false });
+      tr.wrists.push(
+        p ? { t, p, tri: true } : { t, p: nearAxis(ray, tr.x, tr.y), tri: false, ray, body: [tr.x, tr.y] },
+      );
     }
     const neck = neckRay(cam, det);
     let height: number | undefined;
