@@ -29,6 +29,15 @@ export const InferenceConfig = z.strictObject({
     .describe(
       'Prior of putting back a product that no nearby shopper is known to hold, relative to one they hold',
     ),
+  unheldAnywherePrior: z
+    .number()
+    .positive()
+    .max(1)
+    // About how often a take goes undetected (0.1-0.3 % of interactions in simulated traffic).
+    .default(0.005)
+    .describe(
+      'Prior of putting back a product nobody in the store is known to hold (a missed take, or brought in), relative to one a nearby shopper holds',
+    ),
   unattributedPrior: z
     .number()
     .positive()

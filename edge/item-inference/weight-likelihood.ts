@@ -64,15 +64,13 @@ class WeightLikelihoodInference implements ItemInference {
         }
       }
       // Own-facing put-backs: likely when the shoppers nearby hold the product, possible otherwise
-      // (attribution can be wrong); misplaced ones only for what they hold.
+      // (attribution can be wrong: someone else in the store holds it), rare when nobody in the store
+      // holds it (a take was missed); misplaced ones only for what they hold.
       for (const [sku, w] of facingPrior) {
         const p = Math.min(1, held.get(sku)?.p ?? 0);
-        add(
-          sku,
-          Math.max(w, 0.02) * (cfg.unheldReturnPrior + (1 - cfg.unheldReturnPrior) * p),
-          false,
-          cfg.maxUnits,
-        );
+        const nobody = ctx.anyCart !== undefined && (ctx.anyCart.get(sku) ?? 0) <= 0;
+        const elsewhere = nobody ? cfg.unheldAnywherePrior : cfg.unheldReturnPrior;
+        add(sku, Math.max(w, 0.02) * (elsewhere + (1 - elsewhere) * p), false, cfg.maxUnits);
       }
       // Attribution can miss the shopper: anything held in the store stays possible, at a lower prior.
       const anywhere = new Map(ctx.anyCart ?? []);

@@ -57,6 +57,27 @@ describe('item inference', () => {
     expect(sum).toBeLessThan(1.02);
   });
 
+  it('a look-alike put onto a product nobody holds is the held look-alike, misplaced', () => {
+    // Apple juice (1086 g) onto the orange-juice facing (1090 g): by weight either; but the only
+    // shopper holds apple juice and nobody in the store holds orange juice.
+    const [p] = facingPlates(demo, 'oj-1000');
+    const carts = [{ sessionId: 's1', prob: 1, items: new Map([['aj-1000', 3]]) }];
+    const ev = { plates: [{ plateId: p ?? '', deltaGrams: 1087 }], deltaGrams: 1087, seGrams: 0.6 };
+    const r = inf.infer(ev, { carts, foreign: new Map(), anyCart: new Map([['aj-1000', 3]]) });
+    expect(r.hypotheses[0]).toMatchObject({ sku: 'aj-1000', count: 1, kind: 'return', misplaced: true });
+    expect(r.hypotheses[0]?.prob).toBeGreaterThan(0.95);
+    // Someone else in the store holds orange juice: attribution may be wrong, so it stays plausible.
+    const r2 = inf.infer(ev, {
+      carts,
+      foreign: new Map(),
+      anyCart: new Map([
+        ['aj-1000', 3],
+        ['oj-1000', 1],
+      ]),
+    });
+    expect(r2.hypotheses.find((h) => h.sku === 'oj-1000')?.prob ?? 0).toBeGreaterThan(0.2);
+  });
+
   it('a put-back of an item that belongs elsewhere is recognised as that item', () => {
     const [p] = facingPlates(demo, 'crisps-salt');
     const r = inf.infer(
