@@ -3,6 +3,7 @@ import type { CameraPoses } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
+import { KP_MIN, nearAxis, neckRay, type Observation, observeFrame, R_BOTH } from './observations.ts';
 import { viewCost } from './view-agreement.ts';
 
 /** A wrist position estimate in the store frame. */
@@ -65,23 +66,8 @@ export interface TrackCounters {
   unknownCamera: number;
 }
 
-const ANKLE_Z = 0.08;
-const SHOULDER_Z = 1.42;
 /** Extra cost (negative log-likelihood) of a detection facing opposite to the track: resolves head-on crossings. */
 const FACING_COST = 2;
-const HIP_Z = 0.9;
-/** Keypoint heights as fractions of body height (anthropometric averages): nose, eyes, shoulders. */
-const HEIGHT_RATIOS: ReadonlyArray<readonly [number, number]> = [
-  [0, 0.93],
-  [1, 0.95],
-  [2, 0.95],
-  [5, 0.82],
-  [6, 0.82],
-];
-/** Floor-point variance (m²) by what it was measured from: both ankles, one ankle, hips. */
-const R_BOTH = 0.08 ** 2;
-const R_ONE = 0.18 ** 2;
-const R_HIP = 0.22 ** 2;
 /** White-noise acceleration (m²/s⁴) and the cap on velocity variance: people walk, stop and turn. */
 const Q_ACCEL = 4;
 const VEL_VAR_MAX = 1.2;
@@ -95,59 +81,10 @@ const HEIGHT_SETTLED = 8;
 const NECK_RATIO = 0.82;
 /** Weight of cross-camera ray agreement in the matching cost. */
 const VIEW_WEIGHT = 2;
-/** Steepest ray (vertical over horizontal) a height is measured from. */
-const MAX_STEEPNESS = 1.5;
 const RECENT_HEIGHT_MS = 5000;
-const KP_MIN = 0.3;
 const HISTORY_MS = 12_000;
 const CROSS_VIEW_MS = 70;
 const MAX_REACH = 1.3;
-
-function midpoint(
-  kps: CameraPoses['persons'][number]['keypoints'],
-  a: number,
-  b: number,
-): [number, number] | undefined {
-  const ka = kps[a];
-  const kb = kps[b];
-  const okA = ka && ka[2] >= KP_MIN;
-  const okB = kb && kb[2] >= KP_MIN;
-  if (okA && okB) return [(ka[0] + kb[0]) / 2, (ka[1] + kb[1]) / 2];
-  if (okA) return [ka[0], ka[1]];
-  if (okB) return [kb[0], kb[1]];
-  return undefined;
-}
-
-function onPlane(r: Ray, z: number): [number, number] | undefined {
-  if (Math.abs(r.dir[2]) < 1e-6) return undefined;
-  const s = (z - r.origin[2]) / r.dir[2];
-  if (s <= 0) return undefined;
-  return [r.origin[0] + s * r.dir[0], r.origin[1] + s * r.dir[1]];
-}
-
-/**
- * Direction a detected body faces, from its shoulder line placed at shoulder height: forward is the
- * left→right-shoulder vector turned by −90°. Pose models label left and right, so this needs no identity.
- */
-function facingOf(cam: CameraModel, det: CameraPoses['persons'][number]): number | undefined {
-  const l = det.keypoints[5];
-  const r = det.keypoints[6];
-  if (!l || !r || l[2] < KP_MIN || r[2] < KP_MIN) return undefined;
-  const pl = onPlane(cam.unproject(l[0], l[1]), SHOULDER_Z);
-  const pr = onPlane(cam.unproject(r[0], r[1]), SHOULDER_Z);
-  if (!pl || !pr) return undefined;
-  const lx = pl[0] - pr[0];
-  const ly = pl[1] - pr[1];
-  if (Math.hypot(lx, ly) < 0.15) return undefined;
-  return Math.atan2(-lx, ly);
-}
-
-/** Point on ray `r` horizontally closest to the vertical line through (x, y): a single-view wrist guess. */
-function nearAxis(r: Ray, x: number, y: number): V3 {
-  const h = r.dir[0] * r.dir[0] + r.dir[1] * r.dir[1];
-  const s = h < 1e-9 ? 0 : Math.max(0, ((x - r.origin[0]) * r.dir[0] + (y - r.origin[1]) * r.dir[1]) / h);
-  return [r.origin[0] + s * r.dir[0], r.origin[1] + s * r.dir[1], r.origin[2] + s * r.dir[2]];
-}
 
 /**
  * Multi-camera people tracking on the floor plane. Each camera detection is placed on the floor by
@@ -185,7 +122,7 @@ export class TrackManager {
       return;
     }
     this.counters.frames++;
-    const obs = this.observe(cam, m);
+    const obs = observeFrame(cam, m, this.store.config.floor);
     this.counters.detections += obs.length;
 
     const live = this.tracks.filter((t) => !t.exited && m.t - t.lastT < (t.sessionId ? 4000 : 2000));
@@ -254,41 +191,6 @@ export class TrackManager {
       matched.add(tr);
       this.update(tr, o, m.t, cam, undefined);
     }
-  }
-
-  /** Floor point, its variance, facing and height of every usable detection of a frame. */
-  private observe(cam: CameraModel, m: CameraPoses): Observation[] {
-    const { width, depth } = this.store.config.floor;
-    const obs: Observation[] = [];
-    for (const det of m.persons) {
-      if (det.score < 0.2) continue;
-      let floor: [number, number] | undefined;
-      let r = R_BOTH;
-      const kps = det.keypoints;
-      const both = (kps[15]?.[2] ?? 0) >= KP_MIN && (kps[16]?.[2] ?? 0) >= KP_MIN;
-      const ankle = midpoint(kps, 15, 16);
-      if (ankle) {
-        floor = onPlane(cam.unproject(ankle[0], ankle[1]), ANKLE_Z);
-        if (!both) r = R_ONE;
-      }
-      if (!floor) {
-        const hip = midpoint(kps, 11, 12);
-        if (hip) floor = onPlane(cam.unproject(hip[0], hip[1]), HIP_Z);
-        r = R_HIP;
-      }
-      if (!floor || floor[0] < -0.5 || floor[1] < -0.5 || floor[0] > width + 0.5 || floor[1] > depth + 0.5)
-        continue;
-      obs.push({
-        x: floor[0],
-        y: floor[1],
-        r,
-        det,
-        facing: facingOf(cam, det),
-        height: heightOf(cam, det, floor[0], floor[1]),
-        neck: neckRay(cam, det),
-      });
-    }
-    return obs;
   }
 
   /** The track's filter state predicted to `t` (never backwards: cameras are not synchronised). */
@@ -425,55 +327,8 @@ export class TrackManager {
   }
 }
 
-interface Observation {
-  x: number;
-  y: number;
-  /** Variance (m²) of the floor point. */
-  r: number;
-  det: CameraPoses['persons'][number];
-  facing: number | undefined;
-  height: number | undefined;
-  /** Ray through the shoulder midpoint, when both shoulders are seen. */
-  neck: Ray | null;
-}
-
-function neckRay(cam: CameraModel, det: CameraPoses['persons'][number]): Ray | null {
-  const both = (det.keypoints[5]?.[2] ?? 0) >= KP_MIN && (det.keypoints[6]?.[2] ?? 0) >= KP_MIN;
-  const px = both ? midpoint(det.keypoints, 5, 6) : undefined;
-  return px ? cam.unproject(px[0], px[1]) : null;
-}
-
 function capVelocity(a: AxisState): AxisState {
   if (a.vv <= VEL_VAR_MAX) return a;
   const s = Math.sqrt(VEL_VAR_MAX / a.vv);
   return { ...a, vv: VEL_VAR_MAX, pv: a.pv * s };
-}
-
-/**
- * Body height from one view: each head or shoulder keypoint's ray, taken where it passes the body's
- * vertical axis above the floor point, scaled by that joint's share of body height; the median of
- * what is visible. An appearance-free cue (no face, no image) that tells most pairs of shoppers apart.
- */
-function heightOf(
-  cam: CameraModel,
-  det: CameraPoses['persons'][number],
-  x: number,
-  y: number,
-): number | undefined {
-  const hs: number[] = [];
-  for (const [k, ratio] of HEIGHT_RATIOS) {
-    const kp = det.keypoints[k];
-    if (!kp || kp[2] < KP_MIN) continue;
-    const ray = cam.unproject(kp[0], kp[1]);
-    // Near the camera's nadir the ray is steep and a few centimetres of floor error become decimetres
-    // of height: only rays that reach the body from the side measure it.
-    if (Math.abs(ray.dir[2]) > MAX_STEEPNESS * Math.hypot(ray.dir[0], ray.dir[1])) continue;
-    const z = nearAxis(ray, x, y)[2];
-    const h = z / ratio;
-    if (h > 1.2 && h < 2.3) hs.push(h);
-  }
-  if (hs.length < 2) return undefined;
-  hs.sort((a, b) => a - b);
-  const mid = hs.length >> 1;
-  return hs.length % 2 ? (hs[mid] as number) : ((hs[mid - 1] as number) + (hs[mid] as number)) / 2;
 }
