@@ -1,5 +1,6 @@
 import type { CameraModel, Ray, V3 } from '../../core/geometry/camera-model.ts';
 import type { CameraPoses } from '../../core/messages.ts';
+import { median } from './heights.ts';
 
 /**
  * What one camera frame says about each person in it, before any tracking: where they stand on the
@@ -8,6 +9,8 @@ import type { CameraPoses } from '../../core/messages.ts';
  */
 
 export const KP_MIN = 0.3;
+/** Views of one track this far apart in time (ms) describe the same moment (cameras are not synchronised). */
+export const CROSS_VIEW_MS = 70;
 /** Steepest ray (vertical over horizontal) a height is measured from. */
 const MAX_STEEPNESS = 1.5;
 const ANKLE_Z = 0.08;
@@ -114,9 +117,7 @@ function heightOf(
     if (h > 1.2 && h < 2.3) hs.push(h);
   }
   if (hs.length < 2) return undefined;
-  hs.sort((a, b) => a - b);
-  const mid = hs.length >> 1;
-  return hs.length % 2 ? (hs[mid] as number) : ((hs[mid - 1] as number) + (hs[mid] as number)) / 2;
+  return median(hs);
 }
 
 /** Floor point, its variance, facing, height and neck ray of every usable detection of a frame. */

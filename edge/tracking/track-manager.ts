@@ -3,7 +3,15 @@ import type { CameraPoses } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
-import { KP_MIN, nearAxis, neckRay, type Observation, observeFrame, R_BOTH } from './observations.ts';
+import {
+  CROSS_VIEW_MS,
+  KP_MIN,
+  nearAxis,
+  neckRay,
+  type Observation,
+  observeFrame,
+  R_BOTH,
+} from './observations.ts';
 import { viewCost } from './view-agreement.ts';
 
 /** A wrist position estimate in the store frame. */
@@ -83,7 +91,6 @@ const NECK_RATIO = 0.82;
 const VIEW_WEIGHT = 2;
 const RECENT_HEIGHT_MS = 5000;
 const HISTORY_MS = 12_000;
-const CROSS_VIEW_MS = 70;
 const MAX_REACH = 1.3;
 
 /**

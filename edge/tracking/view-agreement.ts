@@ -1,8 +1,7 @@
 import type { Ray } from '../../core/geometry/camera-model.ts';
+import { CROSS_VIEW_MS } from './observations.ts';
 import type { Track } from './track-manager.ts';
 
-/** Rays of two views this far apart in time (ms) still describe the same moment, after motion. */
-const CROSS_VIEW_MS = 70;
 /** Spread (m) of the gap between two views' rays to the same joint (pixel noise, motion). */
 const GAP_SD = 0.05;
 /** Cost cap: a single bad keypoint must not veto a match. */
