@@ -72,6 +72,20 @@ function rayReach(ray: Ray, body: readonly [number, number], boxes: Box3[]): num
   return best;
 }
 
+const REST_RADIUS_M = 0.35;
+const REST_Z: [number, number] = [0.35, 1.1];
+const REST_DISTANCE_M = 0.3;
+
+/**
+ * A single view cannot place a wrist along its ray; when that ray passes by the hip, a hand hanging
+ * at rest explains it (hands are at rest most of the time), so it is no evidence of a reach.
+ */
+function atRest(nearAxisPoint: readonly number[], body: readonly [number, number]): number {
+  const off = Math.hypot((nearAxisPoint[0] ?? 0) - body[0], (nearAxisPoint[1] ?? 0) - body[1]);
+  const z = nearAxisPoint[2] ?? 0;
+  return off < REST_RADIUS_M && z > REST_Z[0] && z < REST_Z[1] ? REST_DISTANCE_M : 0;
+}
+
 /**
  * Closest approach of a session's members to the plates during the window, in metres, and the member
  * (track) that came closest: in a group only that one's identity matters.
@@ -91,7 +105,10 @@ function sessionDistance(
   for (const tr of tracks) {
     for (const w of tr.wrists) {
       if (w.t < t0 || w.t > t1) continue;
-      const d = w.ray && w.body ? rayReach(w.ray, w.body, boxes) : boxDistance(w.p, boxes, 3);
+      const d =
+        w.ray && w.body
+          ? Math.max(rayReach(w.ray, w.body, boxes), atRest(w.p, w.body))
+          : boxDistance(w.p, boxes, 3);
       const kind = w.tri ? 'tri' : 'single';
       if (d < best[kind]) {
         best[kind] = d;

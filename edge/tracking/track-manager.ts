@@ -1,33 +1,13 @@
-import { CameraModel, type Ray, triangulate, type V3 } from '../../core/geometry/camera-model.ts';
+import { CameraModel } from '../../core/geometry/camera-model.ts';
 import type { CameraPoses } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
-import {
-  CROSS_VIEW_MS,
-  KP_MIN,
-  nearAxis,
-  neckRay,
-  type Observation,
-  observeFrame,
-  R_BOTH,
-} from './observations.ts';
+import { addLimbs, type ViewRays, type WristSample } from './limbs.ts';
+import { type Observation, observeFrame, R_BOTH } from './observations.ts';
 import { viewCost } from './view-agreement.ts';
 
-/** A wrist position estimate in the store frame. */
-export interface WristSample {
-  t: number;
-  p: V3;
-  /** True when triangulated from two views; false for a single-view guess near the body axis. */
-  tri: boolean;
-  /**
-   * Single view: the ray through the wrist and where the body stood, so association can ask whether
-   * the hand could have been in a plate's volume within arm's reach (a hand in a shelf is often
-   * seen by one camera only).
-   */
-  ray?: Ray;
-  body?: [number, number];
-}
+export type { WristSample } from './limbs.ts';
 
 export interface Track {
   id: string;
@@ -56,8 +36,8 @@ export interface Track {
   recentHeights?: Array<[number, number, number?]>;
   /** Floor positions, decimated, for association when wrists are not visible. */
   path: Array<[number, number, number]>;
-  /** Latest wrist rays per camera: [t, left, right]; used to triangulate across views. */
-  rays: Record<string, [number, Ray | null, Ray | null, (Ray | null)?]>;
+  /** Latest arm and neck rays per camera, to triangulate across views. */
+  rays: Record<string, ViewRays>;
   /**
    * Sessions whose tracks came close enough to this one that their identities may have swapped
    * (session id → last time). Association treats an event by this track as possibly theirs.
@@ -85,13 +65,10 @@ const UNMATCHED_COST = 9;
 /** Height difference scale (m) in the matching cost once a track's height has settled. */
 const HEIGHT_SD = 0.06;
 const HEIGHT_SETTLED = 8;
-/** The shoulder midpoint's share of body height. */
-const NECK_RATIO = 0.82;
 /** Weight of cross-camera ray agreement in the matching cost. */
 const VIEW_WEIGHT = 2;
 const RECENT_HEIGHT_MS = 5000;
 const HISTORY_MS = 12_000;
-const MAX_REACH = 1.3;
 
 /**
  * Multi-camera people tracking on the floor plane. Each camera detection is placed on the floor by
@@ -256,7 +233,7 @@ export class TrackManager {
     tr.hits++;
     const last = tr.path[tr.path.length - 1];
     if (!last || t - last[0] >= 200) tr.path.push([t, tr.x, tr.y]);
-    const tri = this.addRays(tr, t, cam, o.det);
+    const tri = addLimbs(tr, t, cam, o.det);
     this.foldHeight(tr, t, tri ?? o.height, tri !== undefined);
     this.prune(tr, t);
   }
@@ -269,52 +246,6 @@ export class TrackManager {
     const rh = (tr.recentHeights ??= []);
     rh.push([t, h, tri ? 1 : 0]);
     while (rh.length > 0 && t - (rh[0] as [number, number, number])[0] > RECENT_HEIGHT_MS) rh.shift();
-  }
-
-  /**
-   * Keeps this view's wrist and neck (shoulder midpoint) rays, and triangulates them with the other
-   * views of the same track; returns the body height from the triangulated neck, if any.
-   */
-  private addRays(
-    tr: Track,
-    t: number,
-    cam: CameraModel,
-    det: CameraPoses['persons'][number],
-  ): number | undefined {
-    const rays: [Ray | null, Ray | null] = [null, null];
-    for (const [side, k] of [
-      [0, 9],
-      [1, 10],
-    ] as const) {
-      const kp = det.keypoints[k];
-      if (!kp || kp[2] < KP_MIN) continue;
-      const ray = cam.unproject(kp[0], kp[1]);
-      rays[side] = ray;
-      const others: Ray[] = [ray];
-      for (const [camId, entry] of Object.entries(tr.rays)) {
-        if (camId === cam.id || Math.abs(entry[0] - t) > CROSS_VIEW_MS) continue;
-        const r = entry[side + 1] as Ray | null;
-        if (r) others.push(r);
-      }
-      let p: V3 | undefined = others.length >= 2 ? triangulate(others) : undefined;
-      if (p && (Math.hypot(p[0] - tr.x, p[1] - tr.y) > MAX_REACH || p[2] < 0 || p[2] > 2.4)) p = undefined;
-      tr.wrists.push(
-        p ? { t, p, tri: true } : { t, p: nearAxis(ray, tr.x, tr.y), tri: false, ray, body: [tr.x, tr.y] },
-      );
-    }
-    const neck = neckRay(cam, det);
-    let height: number | undefined;
-    if (neck) {
-      const views: Ray[] = [neck];
-      for (const [camId, entry] of Object.entries(tr.rays))
-        if (camId !== cam.id && Math.abs(entry[0] - t) <= CROSS_VIEW_MS && entry[3]) views.push(entry[3]);
-      const p = views.length >= 2 ? triangulate(views) : undefined;
-      const h = p ? p[2] / NECK_RATIO : undefined;
-      if (p && h !== undefined && h > 1.2 && h < 2.3 && Math.hypot(p[0] - tr.x, p[1] - tr.y) < 0.5)
-        height = h;
-    }
-    tr.rays[cam.id] = [t, rays[0], rays[1], neck];
-    return height;
   }
 
   private prune(tr: Track, t: number): void {

@@ -49,8 +49,8 @@ export function viewCost(
   if (!neck) return 0;
   let best = Number.POSITIVE_INFINITY;
   for (const [camId, entry] of Object.entries(tr.rays)) {
-    const other = entry[3];
-    const dt = (t - entry[0]) / 1000;
+    const other = entry.neck;
+    const dt = (t - entry.t) / 1000;
     if (camId === cameraId || !other || Math.abs(dt) * 1000 > CROSS_VIEW_MS) continue;
     const moved: Ray = {
       origin: [other.origin[0] + tr.vx * dt, other.origin[1] + tr.vy * dt, other.origin[2]],

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Ray, V3 } from '../../core/geometry/camera-model.ts';
+import type { Box3 } from '../../core/store/schema.ts';
+import type { SessionRecord } from '../tracking/session-registry.ts';
+import type { Track, WristSample } from '../tracking/track-manager.ts';
+import { associate } from './index.ts';
+
+// The bottom shelf of a gondola whose face is at x = 2.0.
+const shelf: Box3 = { min: [2, 3, 0.15], max: [2.5, 3.4, 0.51] };
+
+const session = (id: string): SessionRecord => ({
+  sessionId: id,
+  token: `tok-${id}`,
+  enteredAt: 0,
+  scanGate: 'entry',
+  passagesIn: 1,
+  exitedMembers: 0,
+  exitedAt: null,
+});
+
+function track(id: string, x: number, y: number, wrists: WristSample[]): Track {
+  return {
+    id,
+    sessionId: id,
+    x,
+    y,
+    vx: 0,
+    vy: 0,
+    facing: 0,
+    lastT: 1000,
+    bornAt: 0,
+    hits: 50,
+    exited: false,
+    wrists,
+    path: [[1000, x, y]],
+    rays: {},
+  };
+}
+
+function rayThrough(origin: V3, through: V3): Ray {
+  const d: V3 = [through[0] - origin[0], through[1] - origin[1], through[2] - origin[2]];
+  const n = Math.hypot(...d);
+  return { origin, dir: [d[0] / n, d[1] / n, d[2] / n] };
+}
+
+/** One camera's guess of a wrist: the point of its ray nearest the body axis, and the ray. */
+function singleView(camera: V3, wrist: V3, body: [number, number]): WristSample {
+  return { t: 1000, p: wrist, tri: false, ray: rayThrough(camera, wrist), body };
+}
+
+describe('association from wrists', () => {
+  it('a hand hanging at the hip is no reach, even when its one-camera ray runs into a low shelf', () => {
+    // B stands beside the shelf, hands down; a camera behind B sees the right wrist along a ray that
+    // continues down into the bottom shelf. A's hand is triangulated inside that shelf.
+    const bystander = track('b', 1.55, 3.2, [singleView([0.6, 3.2, 3.2], [1.6, 3.2, 0.8], [1.55, 3.2])]);
+    const actor = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [actor], b: [bystander] };
+    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    expect(r.candidates[0]?.sessionId).toBe('a');
+    expect(r.candidates[0]?.prob).toBeGreaterThan(0.95);
+    expect(r.uncertain).toBeUndefined();
+  });
+
+  it('a one-camera ray that reaches the shelf away from the body still counts as a reach', () => {
+    // Only one camera sees B's hand, at arm's length inside the shelf; nobody else is near.
+    const reach = track('b', 1.55, 3.2, [singleView([0.6, 3.2, 3.2], [2.1, 3.2, 0.35], [1.55, 3.2])]);
+    const far = track('a', 1.5, 6.0, [{ t: 1000, p: [1.6, 6.0, 0.8], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [far], b: [reach] };
+    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    expect(r.candidates[0]?.sessionId).toBe('b');
+    expect(r.uncertain).toBeUndefined();
+  });
+
+  it('two hands in the shelf at once is sent to review', () => {
+    const a = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
+    const b = track('b', 1.55, 3.0, [{ t: 1000, p: [2.15, 3.05, 0.3], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    expect(r.uncertain).toMatch(/two shoppers at the shelf/);
+  });
+});
