@@ -21,16 +21,19 @@ function track(id: string, sessionId: string, x: number): Track {
   };
 }
 
-/** Drives two tracks through alone → side by side → apart, each measured with the given heights. */
-function meet(before: [number, number], after: [number, number]) {
+/**
+ * Drives two tracks through alone → side by side → apart, each measured with the given heights
+ * (undefined: not measured while alone, e.g. it had just come in).
+ */
+function meet(before: [number | undefined, number | undefined], after: [number, number]) {
   const book = new EncounterBook({ meet: 0.35, part: 0.6 });
   const a = track('ta', 's-a', 2);
   const b = track('tb', 's-b', 4);
-  const heights = (t: number, ha: number, hb: number) => {
+  const heights = (t: number, ha: number | undefined, hb: number | undefined) => {
     a.lastT = t;
     b.lastT = t;
-    a.recentHeights = [...(a.recentHeights ?? []), [t, ha, 1]];
-    b.recentHeights = [...(b.recentHeights ?? []), [t, hb, 1]];
+    if (ha !== undefined) a.recentHeights = [...(a.recentHeights ?? []), [t, ha, 1]];
+    if (hb !== undefined) b.recentHeights = [...(b.recentHeights ?? []), [t, hb, 1]];
   };
   let t = 0;
   for (; t < 3000; t += 100) {
@@ -84,5 +87,60 @@ describe('close passes resolved by body height', () => {
     const { book, a } = meet([1.62, 1.85], [1.72, 1.72]);
     expect(book.counters.ambiguous).toBe(2);
     expect(a.contested).toHaveProperty('s-b');
+  });
+
+  it('weighs a height nobody learnt as anybody’s: a clear fit still decides', () => {
+    // b came in and met a at once; after the pass a measures as itself and b as nobody like a.
+    const { book, a, b } = meet([1.62, undefined], [1.62, 1.85]);
+    expect(book.counters).toMatchObject({ kept: 2, ambiguous: 0 });
+    expect(a.contested).toBeUndefined();
+    expect(b.contested).toBeUndefined();
+  });
+
+  it('... but not when the unlearnt one could be the other person', () => {
+    const { book, b } = meet([1.62, undefined], [1.62, 1.63]);
+    expect(book.counters.ambiguous).toBeGreaterThanOrEqual(1);
+    expect(b.contested).toHaveProperty('s-a');
+  });
+});
+
+describe('crowds', () => {
+  it('needs less evidence against a person a track never met than against one it did', () => {
+    // a meets b; a leaves; b meets c. One group of three, but a and c were never close, so a's
+    // height 4 cm from c's is enough to keep a, which would not be for a direct pass.
+    const book = new EncounterBook({ meet: 0.35, part: 0.6 });
+    const a = track('ta', 's-a', 1);
+    const b = track('tb', 's-b', 3);
+    const c = track('tc', 's-c', 5);
+    const all = [a, b, c];
+    const h: Record<string, number> = { ta: 1.7, tb: 1.8, tc: 1.74 };
+    let t = 0;
+    const step = (measure: Track[]) => {
+      for (const tr of all) {
+        tr.lastT = t;
+        if (measure.includes(tr))
+          tr.recentHeights = [...(tr.recentHeights ?? []), [t, h[tr.id] as number, 1]];
+      }
+      book.check(t, all);
+      t += 100;
+    };
+    while (t < 3000) step(all);
+    a.x = 2.9;
+    while (t < 3600) step([]);
+    a.x = 1;
+    b.x = 4.9;
+    while (t < 4200) step([]);
+    expect(book.open).toHaveLength(1);
+    expect(book.open[0]?.ids).toHaveLength(3);
+    // Apart again, a as far from where it went in as from where c did: motion tells nothing, and
+    // c is not measured (out of two cameras' view).
+    a.x = 3.95;
+    a.y = 7;
+    b.x = 3;
+    b.y = 2;
+    c.x = 7;
+    while (t < 6500) step([a, b]);
+    expect(a.sessionId).toBe('s-a');
+    expect(a.contested).toBeUndefined();
   });
 });

@@ -33,7 +33,15 @@ export interface Encounter {
   minD: number;
   /** Member track → since when it has been apart from all the others. */
   apart: Record<string, number>;
+  /**
+   * Pairs of tracks ("a|b", ids sorted) that met each other, not only through someone else: two
+   * who never did can only have exchanged persons through a chain of swaps. Optional in snapshots
+   * written before it existed.
+   */
+  met?: string[];
 }
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /**
  * A contested pair: track `a` may be following `b`'s person and the other way round. Kept so that
@@ -94,6 +102,23 @@ const LOST_MS = 300;
 const LOST_MEET_M = 0.6;
 /** Doubts still open this long after they arose are dropped (the marks stay). */
 const DOUBT_MS = 600_000;
+
+/** Adult body heights (m): where a height nobody has learnt yet may lie. */
+const POPULATION_H = { mean: 1.71, sd: 0.1 };
+
+const logNormal = (v: number, mean: number, sd: number) =>
+  -((v - mean) ** 2) / (2 * sd * sd) - Math.log(sd * Math.sqrt(2 * Math.PI));
+
+/**
+ * Log-likelihood ratio that a fresh height `f` belongs to the identity with signature `mine` rather
+ * than to the one with `theirs`; an unlearnt signature stands for the population.
+ */
+function heightLlr(f: number | undefined, mine: number | undefined, theirs: number | undefined): number {
+  if (f === undefined) return 0;
+  const fit = (h: number | undefined) =>
+    h === undefined ? logNormal(f, POPULATION_H.mean, POPULATION_H.sd) : logNormal(f, h, PAIR_SD);
+  return fit(mine) - fit(theirs);
+}
 
 /**
  * Log-likelihood ratio that track `m`, now at its position, is the person `own` rather than `other`,
@@ -156,7 +181,7 @@ export class EncounterBook {
     let g = groups[0];
     if (!g) {
       this.counters.encounters++;
-      g = { ids: [], pool: [], start: t, size: 0, minD: d, apart: {} };
+      g = { ids: [], pool: [], start: t, size: 0, minD: d, apart: {}, met: [] };
       this.open.push(g);
     }
     for (const o of groups.slice(1)) {
@@ -165,6 +190,7 @@ export class EncounterBook {
       g.start = Math.min(g.start, o.start);
       g.size += o.size;
       g.minD = Math.min(g.minD, o.minD);
+      g.met = [...(g.met ?? []), ...(o.met ?? [])];
     }
     this.open = this.open.filter((e) => !groups.slice(1).includes(e));
     for (const tr of [a, b]) {
@@ -185,6 +211,8 @@ export class EncounterBook {
       g.size++;
     }
     g.minD = Math.min(g.minD, d);
+    const key = pairKey(a.id, b.id);
+    if (!g.met?.includes(key)) g.met = [...(g.met ?? []), key];
     g.apart = {};
   }
 
@@ -241,9 +269,8 @@ export class EncounterBook {
     const claim = () => {
       e.pool = e.pool.filter((y) => y !== own);
     };
-    if (f === undefined || own?.h === undefined) {
-      const why = f === undefined ? 'height not seen after the pass' : 'height not yet learnt';
-      for (const x of rivals) this.contest(m, x, t, e.start, why);
+    if (!own) {
+      for (const x of rivals) this.contest(m, x, t, e.start, 'identity lost in the crowd');
       if (rivals.length > 0) this.counters.ambiguous++;
       return true;
     }
@@ -251,18 +278,16 @@ export class EncounterBook {
     const doubtful: Identity[] = [];
     const swaps: Array<{ x: Identity; holder: Track }> = [];
     for (const x of rivals) {
-      if (x.h === undefined) {
-        doubtful.push(x);
-        continue;
-      }
-      // Positive: m is still its own person.
-      let llr = ((f - x.h) ** 2 - (f - own.h) ** 2) / (2 * PAIR_SD ** 2) + motion(m, own, x, t);
+      // Positive: m is still its own person. A height not measured is no evidence either way; a
+      // signature not learnt is anybody's height (the population's spread).
+      let llr = heightLlr(f, own.h, x.h) + motion(m, own, x, t);
       const holder = members.find((o) => o !== m && o.sessionId === x.sessionId);
       const holderSince = holder ? e.apart[holder.id] : undefined;
       const g = holder && holderSince !== undefined ? freshHeight(holder, holderSince) : undefined;
-      if (holder && g !== undefined)
-        llr += ((g - own.h) ** 2 - (g - x.h) ** 2) / (2 * PAIR_SD ** 2) + motion(holder, x, own, t);
-      llr += prior;
+      if (holder) llr += heightLlr(g, x.h, own.h) + (g !== undefined ? motion(holder, x, own, t) : 0);
+      // Only a chain of swaps hands a person to a track it never met: one more unlikely step.
+      const direct = e.met === undefined || e.met.includes(pairKey(m.id, x.trackId));
+      llr += direct ? prior : prior + PRIOR_PAIR;
       if (llr >= DECISIVE_LLR) continue;
       if (llr <= -DECISIVE_LLR && holder) swaps.push({ x, holder });
       else doubtful.push(x);
@@ -280,7 +305,12 @@ export class EncounterBook {
       claim();
       return true;
     }
-    const why = doubtful.some((x) => x.h === undefined) ? 'height not yet learnt' : 'similar heights';
+    const why =
+      f === undefined
+        ? 'height not seen after the pass'
+        : own.h === undefined || doubtful.some((x) => x.h === undefined)
+          ? 'height not yet learnt'
+          : 'similar heights';
     for (const x of [...doubtful, ...swaps.map((w) => w.x)]) this.contest(m, x, t, e.start, why);
     this.counters.ambiguous++;
     return true;
