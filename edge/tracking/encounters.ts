@@ -1,5 +1,10 @@
+import { type Doubt, settleDoubts } from './doubts.ts';
 import { freshHeight, learnSignatures, signature, swapIdentities } from './heights.ts';
+import { heightLlr, type Identity, motionLlr } from './identity-evidence.ts';
 import type { Track } from './track-manager.ts';
+
+export type { Doubt } from './doubts.ts';
+export type { Identity } from './identity-evidence.ts';
 
 /**
  * Shoppers passing within a hand's width of each other: frame-by-frame matching cannot tell who is
@@ -10,18 +15,6 @@ import type { Track } from './track-manager.ts';
  * the one it should have (swapping with the track that took it); otherwise the track is contested
  * with whoever it could be, and its events go to review until later heights settle the doubt.
  */
-export interface Identity {
-  trackId: string;
-  sessionId: string;
-  h: number | undefined;
-  /** Where the person was and how it moved when it went in (m, m/s, ms). */
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  t: number;
-}
-
 export interface Encounter {
   /** Tracks still to be sorted out. */
   ids: string[];
@@ -43,24 +36,6 @@ export interface Encounter {
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
-/**
- * A contested pair: track `a` may be following `b`'s person and the other way round. Kept so that
- * heights measured later, once both are apart and seen from two cameras, can still settle it.
- */
-export interface Doubt {
-  a: string;
-  b: string;
-  /** Sessions and height signatures of the two when the doubt arose. */
-  sa: string;
-  sb: string;
-  ha: number | undefined;
-  hb: number | undefined;
-  /** When they met (history before it belongs to whoever the track followed then) and when doubted. */
-  met: number;
-  t: number;
-  why: string;
-}
-
 export interface EncounterCounters {
   encounters: number;
   kept: number;
@@ -79,20 +54,10 @@ export interface EncounterParams {
 
 /** Two tracks that stayed at least this far apart (m) keep their identities without a height check. */
 const SAFE_PASS_M = 0.15;
-/** A fresh height fits an identity within this (m), and rules it out beyond CONFIRM_MISS (doubts). */
-const CONFIRM_FIT = 0.04;
-const CONFIRM_MISS = 0.06;
-/** Spread (m) of a fresh height against a signature: 1.2 cm each, measured in simulated traffic. */
-const PAIR_SD = 0.018;
 /** Log-odds that decide (1 in ~100), and the prior log-odds that the tracker kept identities right. */
 const DECISIVE_LLR = 4.6;
 const PRIOR_PAIR = 2.2;
 const PRIOR_CROWD = 1.1;
-/** Motion evidence: position spread (m) plus its growth per second, how far ahead velocity holds (s), cap. */
-const MOTION_SD = 0.3;
-const MOTION_SD_PER_S = 0.4;
-const MOTION_HORIZON_S = 2;
-const MOTION_CAP = 4;
 const FRESH_MS = 1500;
 const GIVE_UP_MS = 6000;
 /** A track seen within this long is where it says it is (ms). */
@@ -100,39 +65,6 @@ const SEEN_MS = 1000;
 /** A track unseen for this long next to another (within LOST_MEET_M) has met it. */
 const LOST_MS = 300;
 const LOST_MEET_M = 0.6;
-/** Doubts still open this long after they arose are dropped (the marks stay). */
-const DOUBT_MS = 600_000;
-
-/** Adult body heights (m): where a height nobody has learnt yet may lie. */
-const POPULATION_H = { mean: 1.71, sd: 0.1 };
-
-const logNormal = (v: number, mean: number, sd: number) =>
-  -((v - mean) ** 2) / (2 * sd * sd) - Math.log(sd * Math.sqrt(2 * Math.PI));
-
-/**
- * Log-likelihood ratio that a fresh height `f` belongs to the identity with signature `mine` rather
- * than to the one with `theirs`; an unlearnt signature stands for the population.
- */
-function heightLlr(f: number | undefined, mine: number | undefined, theirs: number | undefined): number {
-  if (f === undefined) return 0;
-  const fit = (h: number | undefined) =>
-    h === undefined ? logNormal(f, POPULATION_H.mean, POPULATION_H.sd) : logNormal(f, h, PAIR_SD);
-  return fit(mine) - fit(theirs);
-}
-
-/**
- * Log-likelihood ratio that track `m`, now at its position, is the person `own` rather than `other`,
- * from where each went into the group and how it was moving: a shopper walking past and one standing
- * at the shelf come out at different places. Uncertainty grows with time (people stop and turn).
- */
-function motion(m: Track, own: Identity, other: Identity, t: number): number {
-  const err = (x: Identity) => {
-    const dt = Math.min(MOTION_HORIZON_S, Math.max(0, (t - x.t) / 1000));
-    return (m.x - (x.x + x.vx * dt)) ** 2 + (m.y - (x.y + x.vy * dt)) ** 2;
-  };
-  const sd = MOTION_SD + MOTION_SD_PER_S * Math.max(0, (t - Math.min(own.t, other.t)) / 1000);
-  return Math.max(-MOTION_CAP, Math.min(MOTION_CAP, (err(other) - err(own)) / (2 * sd * sd)));
-}
 
 export class EncounterBook {
   open: Encounter[] = [];
@@ -280,11 +212,11 @@ export class EncounterBook {
     for (const x of rivals) {
       // Positive: m is still its own person. A height not measured is no evidence either way; a
       // signature not learnt is anybody's height (the population's spread).
-      let llr = heightLlr(f, own.h, x.h) + motion(m, own, x, t);
+      let llr = heightLlr(f, own.h, x.h) + motionLlr(m, own, x, t);
       const holder = members.find((o) => o !== m && o.sessionId === x.sessionId);
       const holderSince = holder ? e.apart[holder.id] : undefined;
       const g = holder && holderSince !== undefined ? freshHeight(holder, holderSince) : undefined;
-      if (holder) llr += heightLlr(g, x.h, own.h) + (g !== undefined ? motion(holder, x, own, t) : 0);
+      if (holder) llr += heightLlr(g, x.h, own.h) + (g !== undefined ? motionLlr(holder, x, own, t) : 0);
       // Only a chain of swaps hands a person to a track it never met: one more unlikely step.
       const direct = e.met === undefined || e.met.includes(pairKey(m.id, x.trackId));
       llr += direct ? prior : prior + PRIOR_PAIR;
@@ -332,31 +264,13 @@ export class EncounterBook {
     });
   }
 
-  /**
-   * Settles doubts with heights measured since: a track whose height fits its own signature and
-   * clearly not the other's is confirmed (its mark about the other goes).
-   */
   private settle(t: number, byId: Map<string, Track>): void {
-    this.doubts = this.doubts.filter((d) => {
-      // The other one's height may have been learnt since (it was new in the store).
-      const other = byId.get(d.b);
-      if (d.hb === undefined && other && other.sessionId === d.sb && !this.pending(other.id))
-        d.hb = signature(other);
-      if (t - d.t > DOUBT_MS || d.ha === undefined) return false;
-      if (d.hb === undefined) return true;
-      if (Math.abs(d.ha - d.hb) < CONFIRM_MISS) return false;
-      const a = byId.get(d.a);
-      if (!a || a.sessionId !== d.sa) return false;
-      if (this.pending(a.id)) return true;
-      const f = freshHeight(a, d.t);
-      if (f === undefined) return true;
-      if (Math.abs(f - d.ha) < CONFIRM_FIT && Math.abs(f - d.hb) > CONFIRM_MISS) {
-        if (a.contested) delete a.contested[d.sb];
-        if (a.contested && Object.keys(a.contested).length === 0) a.contested = undefined;
-        this.counters.settledLater++;
-        return false;
-      }
-      return true;
-    });
+    this.doubts = settleDoubts(
+      this.doubts,
+      t,
+      byId,
+      (id) => this.pending(id),
+      () => this.counters.settledLater++,
+    );
   }
 }
