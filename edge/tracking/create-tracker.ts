@@ -14,9 +14,11 @@ import type {
 
 export type { TrackerCounters } from './index.ts';
 
-import { type Doubt, type Encounter, EncounterBook, type EncounterCounters } from './encounters.ts';
+import { EncounterBook } from './encounters.ts';
+import { type BirthSlot, bindAtGate, nearestToExit, takeBirthSlot } from './gate-binding.ts';
 import { type SessionRecord, SessionRegistry } from './session-registry.ts';
-import { type Track, TrackManager } from './track-manager.ts';
+import { TrackManager } from './track-manager.ts';
+import type { TrackerSnapshot } from './tracker-snapshot.ts';
 
 const log = createLogger('edge.tracking');
 
@@ -29,30 +31,14 @@ export interface TrackerOptions {
   contestDistance?: number;
 }
 
-// A track is born within this long of the passage it belongs to.
-const BIRTH_WINDOW_MS = 2500;
 // A camera with no frame for this long is treated as down.
 const CAMERA_SILENT_MS = 2000;
-
-function segmentDistance(x: number, y: number, line: GateConfig['line']): number {
-  const [[ax, ay], [bx, by]] = line;
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  const s = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len2));
-  return Math.hypot(x - (ax + s * dx), y - (ay + s * dy));
-}
-
-function inRect(x: number, y: number, r: Rect, margin: number): boolean {
-  return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
-}
 
 class StoreTracker implements Tracker {
   private registry = new SessionRegistry();
   private tracks: TrackManager;
   private pendingExits: Array<{ t: number; sessionId: string }> = [];
-  /** One slot per `in` passage: the person who just walked through, waiting for a track. */
-  private birthSlots: Array<{ t: number; sessionId: string }> = [];
+  private birthSlots: BirthSlot[] = [];
   private cameraLast: Record<string, number> = {};
   private cameraDown: Record<string, boolean> = {};
   private clock = 0;
@@ -63,7 +49,13 @@ class StoreTracker implements Tracker {
   private readonly gates: Map<string, GateConfig>;
   private readonly entryZones: Rect[];
   private readonly params: AssociationParams;
-  private c = { unknownGate: 0, exitsWithoutTrack: 0, clockBackwards: 0, cameraBackwards: 0, cameraDown: 0 };
+  private c: TrackerSnapshot['c'] = {
+    unknownGate: 0,
+    exitsWithoutTrack: 0,
+    clockBackwards: 0,
+    cameraBackwards: 0,
+    cameraDown: 0,
+  };
 
   constructor(
     private readonly store: StoreModel,
@@ -99,7 +91,7 @@ class StoreTracker implements Tracker {
     if (m.direction === 'in') {
       if (gate.kind === 'entry') {
         const s = this.registry.passageIn(m.gateId, m.t);
-        if (s && !this.bindAtGate(gate, s.sessionId, m.t))
+        if (s && !bindAtGate(this.tracks.tracks, gate, s.sessionId, m.t))
           this.birthSlots.push({ t: m.t, sessionId: s.sessionId });
       }
       return;
@@ -117,18 +109,7 @@ class StoreTracker implements Tracker {
   private exitingSession(gate: GateConfig, t: number): SessionRecord | undefined {
     const active = this.registry.active();
     if (active.length === 0) return undefined;
-    let best: Track | undefined;
-    let bestD = 2.5;
-    if (this.camerasUp(t)) {
-      for (const tr of this.tracks.tracks) {
-        if (tr.exited || tr.sessionId === null || t - tr.lastT > 5000) continue;
-        const d = segmentDistance(tr.x, tr.y, gate.line);
-        if (d < bestD) {
-          best = tr;
-          bestD = d;
-        }
-      }
-    }
+    const best = this.camerasUp(t) ? nearestToExit(this.tracks.tracks, gate, t) : undefined;
     if (best) {
       best.exited = true;
       const s = active.find((x) => x.sessionId === best?.sessionId);
@@ -159,41 +140,7 @@ class StoreTracker implements Tracker {
     }
     this.cameraLast[m.cameraId] = m.t;
     this.cameraDown[m.cameraId] = false;
-    this.tracks.onFrame(m, (x, y, t) => this.birthSession(x, y, t));
-  }
-
-  /** Binds the unbound track that just walked through the entry gate to the session. */
-  private bindAtGate(gate: GateConfig, sessionId: string, t: number): boolean {
-    let best: Track | undefined;
-    let bestD = 1.2;
-    for (const tr of this.tracks.tracks) {
-      if (tr.sessionId !== null || tr.exited || Math.abs(t - tr.lastT) > 1500) continue;
-      const d = segmentDistance(tr.x, tr.y, gate.line);
-      if (d < bestD) {
-        best = tr;
-        bestD = d;
-      }
-    }
-    if (best) best.sessionId = sessionId;
-    return best !== undefined;
-  }
-
-  /**
-   * An unmatched detection near the entry becomes the track of whoever passed the gate closest in
-   * time (each `in` passage binds one track), so a shopper arriving right after a group is never
-   * mistaken for one of its members.
-   */
-  private birthSession(x: number, y: number, t: number): string | undefined {
-    if (!this.entryZones.some((z) => inRect(x, y, z, 0.7))) return undefined;
-    let best = -1;
-    for (let i = 0; i < this.birthSlots.length; i++) {
-      const d = Math.abs((this.birthSlots[i] as { t: number }).t - t);
-      if (d <= BIRTH_WINDOW_MS && (best < 0 || d < Math.abs((this.birthSlots[best] as { t: number }).t - t)))
-        best = i;
-    }
-    if (best < 0) return undefined;
-    const [slot] = this.birthSlots.splice(best, 1);
-    return slot?.sessionId;
+    this.tracks.onFrame(m, (x, y, t) => takeBirthSlot(this.birthSlots, this.entryZones, x, y, t));
   }
 
   onDeviceStatus(m: DeviceStatus): void {
@@ -293,7 +240,7 @@ class StoreTracker implements Tracker {
     };
   }
 
-  exportState(): unknown {
+  exportState(): TrackerSnapshot {
     return {
       sessions: this.registry.sessions,
       unscanned: this.registry.unscannedPassages,
@@ -314,22 +261,7 @@ class StoreTracker implements Tracker {
 
   importState(state: unknown): void {
     // The state is our own snapshot from the engine's SQLite store, written by exportState above.
-    const s = state as ReturnType<StoreTracker['exportState']> & {
-      sessions: SessionRecord[];
-      unscanned: number;
-      tracks: Track[];
-      nextId: number;
-      pendingExits: Array<{ t: number; sessionId: string }>;
-      birthSlots: Array<{ t: number; sessionId: string }>;
-      cameraLast: Record<string, number>;
-      cameraDown: Record<string, boolean>;
-      clock: number;
-      lastContestCheck?: number;
-      encounters?: Encounter[];
-      doubts?: Doubt[];
-      encounterCounters?: EncounterCounters;
-      c: StoreTracker['c'];
-    };
+    const s = state as TrackerSnapshot;
     this.registry.sessions = s.sessions;
     this.registry.unscannedPassages = s.unscanned;
     this.tracks.tracks = s.tracks;

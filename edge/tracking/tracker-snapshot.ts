@@ -1,0 +1,32 @@
+import type { Doubt } from './doubts.ts';
+import type { Encounter, EncounterCounters } from './encounters.ts';
+import type { BirthSlot } from './gate-binding.ts';
+import type { SessionRecord } from './session-registry.ts';
+import type { Track } from './track-manager.ts';
+
+/**
+ * Everything the tracker needs to resume after a crash, as the engine stores it in SQLite. It is
+ * our own snapshot (JSON written by the tracker itself), so fields added later are optional.
+ */
+export interface TrackerSnapshot {
+  sessions: SessionRecord[];
+  unscanned: number;
+  tracks: Track[];
+  nextId: number;
+  pendingExits: Array<{ t: number; sessionId: string }>;
+  birthSlots: BirthSlot[];
+  cameraLast: Record<string, number>;
+  cameraDown: Record<string, boolean>;
+  clock: number;
+  lastContestCheck?: number;
+  encounters?: Encounter[];
+  doubts?: Doubt[];
+  encounterCounters?: EncounterCounters;
+  c: {
+    unknownGate: number;
+    exitsWithoutTrack: number;
+    clockBackwards: number;
+    cameraBackwards: number;
+    cameraDown: number;
+  };
+}
