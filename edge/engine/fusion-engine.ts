@@ -18,34 +18,14 @@ import { StorageError } from '../storage/index.ts';
 import type { SessionInfo, Tracker } from '../tracking/index.ts';
 import { EngineConfig } from './config.ts';
 import { decideEvent, type ForeignStock } from './decide-event.ts';
+import { type EngineState, messageTime, sanitiseSamples } from './engine-inputs.ts';
 import { finaliseSession, type PendingFinal } from './finalise-session.ts';
 import type { Engine, EngineOptions, Publish } from './index.ts';
 import { createEngineRegistry, type EngineCounters, emptyCounters } from './metrics.ts';
+import { reportPlateNotices } from './plate-notices.ts';
 import { splitByFacing } from './split-facings.ts';
 
 const log = createLogger('edge.engine');
-
-/** Everything the engine needs to resume after kill -9; plain JSON. */
-interface EngineState {
-  version: 1;
-  clock: number;
-  position: number;
-  detector: ShelfEventDetectorState;
-  carts: CartState[];
-  tracker: unknown;
-  pendingFinal: PendingFinal[];
-  foreign: ForeignStock;
-  counters: EngineCounters;
-  lastStep: number;
-}
-
-function messageTime<T extends InputTopic>(topic: T, msg: TopicMap[T]): number {
-  if (topic === 'shelf.samples') {
-    const m = msg as ShelfSamples;
-    return m.t0 + (m.grams.length - 1) * m.periodMs;
-  }
-  return (msg as { t: number }).t;
-}
 
 class FusionEngine implements Engine {
   private readonly cfg: EngineConfig;
@@ -120,7 +100,7 @@ class FusionEngine implements Engine {
   private dispatch<T extends InputTopic>(topic: T, msg: TopicMap[T]): void {
     switch (topic) {
       case 'shelf.samples': {
-        const m = this.sanitise(msg as ShelfSamples);
+        const m = sanitiseSamples(msg as ShelfSamples, this.store, this.cfg.rangeFactor, this.c);
         if (!this.detector.onSamples(m, this.clock)) {
           this.c.unknownPlate += m.grams.length;
           this.warnOnce(`plate:${m.plateId}`, { plateId: m.plateId }, 'samples of an unknown plate ignored');
@@ -156,24 +136,6 @@ class FusionEngine implements Engine {
         return;
       }
     }
-  }
-
-  /** Out-of-range readings become invalid ones; a copy only when something changes. */
-  private sanitise(m: ShelfSamples): ShelfSamples {
-    const cap = this.store.plate(m.plateId)?.plate.capacityGrams;
-    if (cap === undefined) return m;
-    const lim = cap * this.cfg.rangeFactor;
-    let grams: ShelfSamples['grams'] | null = null;
-    for (let i = 0; i < m.grams.length; i++) {
-      const g = m.grams[i];
-      if (g === null || g === undefined) continue;
-      if (g > lim || g < -lim) {
-        grams ??= [...m.grams];
-        grams[i] = null;
-        this.c.outOfRangeSamples++;
-      }
-    }
-    return grams ? { ...m, grams } : m;
   }
 
   tick(t: number): void {
@@ -240,29 +202,7 @@ class FusionEngine implements Engine {
   }
 
   private handleNotices(notices: PlateNotice[]): void {
-    for (const n of notices) {
-      if (n.kind === 'fault') {
-        this.c.plateFaults++;
-        log.warn({ plateId: n.plateId, reason: n.reason }, 'plate faulted');
-        this.storage?.logDecision(`fault:${n.plateId}:${Math.round(n.t)}`, 'plate-fault', n);
-        this.publish('edge.alert', {
-          t: n.t,
-          kind: 'sensor-fault',
-          severity: 'warning',
-          message: `plate ${n.plateId}: ${n.reason}`,
-          ref: n.plateId,
-        });
-      } else {
-        this.storage?.logDecision(`recovered:${n.plateId}:${Math.round(n.t)}`, 'plate-recovered', n);
-        this.publish('edge.alert', {
-          t: n.t,
-          kind: 'sensor-fault',
-          severity: 'info',
-          message: `plate ${n.plateId} recovered`,
-          ref: n.plateId,
-        });
-      }
-    }
+    reportPlateNotices(notices, { counters: this.c, storage: this.storage, publish: this.publish });
   }
 
   private onOpened(s: SessionInfo): void {
