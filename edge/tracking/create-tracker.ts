@@ -15,7 +15,14 @@ import type {
 export type { TrackerCounters } from './index.ts';
 
 import { EncounterBook } from './encounters.ts';
-import { type BirthSlot, bindAtGate, nearestToExit, takeBirthSlot } from './gate-binding.ts';
+import {
+  type BirthSlot,
+  bindPassages,
+  nearestToExit,
+  type Side,
+  storeSide,
+  takeBirthSlot,
+} from './gate-binding.ts';
 import { type SessionRecord, SessionRegistry } from './session-registry.ts';
 import { TrackManager } from './track-manager.ts';
 import type { TrackerSnapshot } from './tracker-snapshot.ts';
@@ -48,6 +55,7 @@ class StoreTracker implements Tracker {
   private readonly contestM: number;
   private readonly gates: Map<string, GateConfig>;
   private readonly entryZones: Rect[];
+  private readonly inside: Map<string, Side>;
   private readonly params: AssociationParams;
   private c: TrackerSnapshot['c'] = {
     unknownGate: 0,
@@ -65,6 +73,7 @@ class StoreTracker implements Tracker {
     this.tracks = new TrackManager(store);
     this.gates = new Map(store.config.gates.map((g) => [g.id, g]));
     this.entryZones = store.config.zones.filter((z) => z.kind === 'entry').map((z) => z.area);
+    this.inside = new Map(store.config.gates.map((g) => [g.id, storeSide(g, store.config.floor)]));
     this.params = { ...DEFAULT_ASSOCIATION, ...opts.association };
     this.contestM = opts.contestDistance ?? 0.35;
     this.encounters = new EncounterBook({ meet: this.contestM, part: Math.max(0.6, this.contestM * 1.7) });
@@ -91,8 +100,7 @@ class StoreTracker implements Tracker {
     if (m.direction === 'in') {
       if (gate.kind === 'entry') {
         const s = this.registry.passageIn(m.gateId, m.t);
-        if (s && !bindAtGate(this.tracks.tracks, gate, s.sessionId, m.t))
-          this.birthSlots.push({ t: m.t, sessionId: s.sessionId });
+        if (s) this.birthSlots.push({ t: m.t, sessionId: s.sessionId, gateId: m.gateId });
       }
       return;
     }
@@ -172,7 +180,9 @@ class StoreTracker implements Tracker {
     }
     this.markContested(t);
     this.tracks.expire(t);
-    this.birthSlots = this.birthSlots.filter((b) => t - b.t < 10_000);
+    this.birthSlots = bindPassages(this.birthSlots, this.tracks.tracks, this.gates, this.inside, t).filter(
+      (b) => t - b.t < 10_000,
+    );
     this.registry.prune(t, 120_000);
   }
 

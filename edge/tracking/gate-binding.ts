@@ -11,6 +11,8 @@ import type { Track } from './track-manager.ts';
 export interface BirthSlot {
   t: number;
   sessionId: string;
+  /** The entry gate passed; absent in snapshots written before binding waited for the crossing. */
+  gateId?: string;
 }
 
 /** A track is born within this long (ms) of the passage it belongs to. */
@@ -31,7 +33,7 @@ function inRect(x: number, y: number, r: Rect, margin: number): boolean {
   return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
 }
 
-/** Binds the unbound track that just walked through the entry gate to the session; false if none. */
+/** Binds the unbound track nearest the entry line (within 1.2 m) to the session; false if none. */
 export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string, t: number): boolean {
   let best: Track | undefined;
   let bestD = 1.2;
@@ -45,6 +47,86 @@ export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string,
   }
   if (best) best.sessionId = sessionId;
   return best !== undefined;
+}
+
+/** Whether segment a→b and the gate line cross. */
+function crosses(a: readonly number[], b: readonly number[], line: GateConfig['line']): boolean {
+  const [[x1, y1], [x2, y2]] = line;
+  const [ax, ay, bx, by] = [a[0] ?? 0, a[1] ?? 0, b[0] ?? 0, b[1] ?? 0];
+  const side = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
+  const across = (px: number, py: number) => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+  return side(ax, ay) * side(bx, by) < 0 && across(x1, y1) * across(x2, y2) < 0;
+}
+
+/** When the track walked in through the line since `since`: its path crossed it, or it was born inside. */
+function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: number): number | undefined {
+  const pts = [...tr.path.map(([t, x, y]) => [x, y, t] as const), [tr.x, tr.y, tr.lastT] as const];
+  for (let i = pts.length - 1; i > 0; i--) {
+    const b = pts[i] as readonly [number, number, number];
+    const a = pts[i - 1] as readonly [number, number, number];
+    if (b[2] < since) break;
+    if (crosses(a, b, line)) return (a[2] + b[2]) / 2;
+  }
+  const first = pts[0] as readonly [number, number, number];
+  return tr.bornAt >= since && inside(first[0], first[1]) ? tr.bornAt : undefined;
+}
+
+/** A passage binds a track that came in within this long (ms) before it, or after it. */
+const CAME_IN_BEFORE_MS = 2000;
+/** Waiting this long (ms) for the track to come in, then the nearest track to the line. */
+const BIND_WAIT_MS = 1500;
+const BIND_REACH_M = 1.5;
+
+/**
+ * Binds entry passages to the tracks of the people who made them: the unbound track that came in
+ * through the line (crossed it, or appeared on the store side) nearest the passage's time. Binding
+ * waits for that, because the person who just walked through is often not tracked yet, while the
+ * next shopper waiting in front of the line is, and nearer to it. Returns the passages still
+ * waiting for a track; once the wait is over, the track nearest the line, else a track born later.
+ */
+export function bindPassages(
+  slots: BirthSlot[],
+  tracks: Track[],
+  gates: Map<string, GateConfig>,
+  inside: Map<string, Side>,
+  now: number,
+): BirthSlot[] {
+  return slots.filter((slot) => {
+    const gate = slot.gateId === undefined ? undefined : gates.get(slot.gateId);
+    const side = slot.gateId === undefined ? undefined : inside.get(slot.gateId);
+    if (!gate || !side) return true;
+    let best: Track | undefined;
+    let bestDt = Number.POSITIVE_INFINITY;
+    for (const tr of tracks) {
+      if (tr.sessionId !== null || tr.exited || now - tr.lastT > 500) continue;
+      if (!side(tr.x, tr.y) || segmentDistance(tr.x, tr.y, gate.line) > BIND_REACH_M) continue;
+      const at = cameInAt(tr, gate.line, side, slot.t - CAME_IN_BEFORE_MS);
+      if (at !== undefined && Math.abs(at - slot.t) < bestDt) {
+        best = tr;
+        bestDt = Math.abs(at - slot.t);
+      }
+    }
+    if (best) {
+      best.sessionId = slot.sessionId;
+      return false;
+    }
+    if (now - slot.t < BIND_WAIT_MS) return true;
+    if (bindAtGate(tracks, gate, slot.sessionId, now)) return false;
+    // Nobody tracked near the gate: the next track born at the entry takes it (takeBirthSlot).
+    slot.gateId = undefined;
+    return true;
+  });
+}
+
+/** Whether a floor point is on the store side of a gate's line. */
+export type Side = (x: number, y: number) => boolean;
+
+/** The store side of a gate: where the middle of the floor is (gates sit on the perimeter). */
+export function storeSide(gate: GateConfig, floor: { width: number; depth: number }): Side {
+  const [[x1, y1], [x2, y2]] = gate.line;
+  const side = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
+  const centre = Math.sign(side(floor.width / 2, floor.depth / 2));
+  return (x, y) => Math.sign(side(x, y)) === centre;
 }
 
 /**
@@ -62,6 +144,7 @@ export function takeBirthSlot(
   if (!entryZones.some((z) => inRect(x, y, z, ENTRY_MARGIN_M))) return undefined;
   let best = -1;
   for (let i = 0; i < slots.length; i++) {
+    if ((slots[i] as BirthSlot).gateId !== undefined) continue;
     const d = Math.abs((slots[i] as BirthSlot).t - t);
     if (d <= BIRTH_WINDOW_MS && (best < 0 || d < Math.abs((slots[best] as BirthSlot).t - t))) best = i;
   }
