@@ -1,93 +1,11 @@
 import type { V3 } from '../core/geometry/camera-model.ts';
-import type { TruthEvent } from '../core/receipt.ts';
-import type { GateConfig } from '../core/store/schema.ts';
-import type { PlateInfo, StoreModel } from '../core/store/store-model.ts';
 import type { BodyPose } from './cameras.ts';
-import type { PlateSensor } from './load-cells.ts';
-import type { SimParams } from './presets.ts';
-import type { Rng } from './rng.ts';
-import type { WalkGrid } from './walk-grid.ts';
+import { lift, putDown, shakeAround } from './shelf-handling.ts';
+import type { Held, Session, Step, World } from './shopper-types.ts';
+import { crosses, freeSpot, makeWay } from './shopper-walking.ts';
 
-/** One scan at the entry: a shopper alone or a group of 2-4 sharing one cart. */
-export interface Session {
-  token: string;
-  scanAt: number;
-  members: Shopper[];
-  exited: number;
-  cart: Map<string, number>;
-}
-
-interface Held {
-  sku: string;
-  weight: number;
-  plateId: string;
-}
-
-type Step =
-  | {
-      k: 'walk';
-      to: [number, number];
-      path?: Array<[number, number]>;
-      gate?: 'in' | 'out';
-      personalSpace?: boolean;
-      waitingSince?: number;
-      sidestepAt?: number;
-    }
-  | { k: 'pause'; ms: number; until?: number; face?: [number, number] }
-  | { k: 'take'; plateId: string; count: number; phase?: Interaction }
-  | { k: 'return'; plateId: string; phase?: Interaction }
-  | { k: 'handover' };
-
-interface Interaction {
-  tIn: number;
-  tOut: number;
-  lifts: number[];
-  done: number;
-  plates: Array<{ plateId: string; deltaGrams: number }>;
-  touched: string[];
-  hand: 'left' | 'right';
-  target: V3;
-}
-
-/** World services a shopper acts on. */
-export interface World {
-  store: StoreModel;
-  grid: WalkGrid;
-  plates: Map<string, PlateSensor>;
-  stock: Map<string, number>;
-  rng: Rng;
-  params: SimParams;
-  truth(e: TruthEvent): void;
-  passage(gate: GateConfig, t: number): void;
-  /** Shoppers in the store, for personal space at shelves. */
-  others(): readonly Shopper[];
-}
-
-/** Where a shopper stands to reach a plate: in front of the gondola face the plate is flush with. */
-export function standPoint(w: World, plate: PlateInfo): [number, number] {
-  const fp = plate.gondola.footprint;
-  const b = plate.plate.box;
-  const sides: Array<[number, [number, number]]> = [
-    [b.min[0] - fp.min[0], [-1, 0]],
-    [fp.max[0] - b.max[0], [1, 0]],
-    [b.min[1] - fp.min[1], [0, -1]],
-    [fp.max[1] - b.max[1], [0, 1]],
-  ];
-  sides.sort((a, c) => a[0] - c[0]);
-  const [, n] = sides[0] as [number, [number, number]];
-  const cx = (b.min[0] + b.max[0]) / 2;
-  const cy = (b.min[1] + b.max[1]) / 2;
-  const faceX = n[0] < 0 ? fp.min[0] : n[0] > 0 ? fp.max[0] : cx;
-  const faceY = n[1] < 0 ? fp.min[1] : n[1] > 0 ? fp.max[1] : cy;
-  return w.grid.snap(n[0] !== 0 ? faceX + n[0] * 0.5 : cx, n[1] !== 0 ? faceY + n[1] * 0.5 : cy);
-}
-
-function crosses(a: [number, number], b: [number, number], g: GateConfig['line']): boolean {
-  const [[x1, y1], [x2, y2]] = g;
-  const d = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
-  const e = (px: number, py: number) => (b[0] - a[0]) * (py - a[1]) - (b[1] - a[1]) * (px - a[0]);
-  return d(...a) * d(...b) < 0 && e(x1, y1) * e(x2, y2) < 0;
-}
+export { standPoint } from './shelf-handling.ts';
+export type { Session, World } from './shopper-types.ts';
 
 export class Shopper {
   x: number;
@@ -182,10 +100,10 @@ export class Shopper {
     if (!s.path) {
       this.standing = false;
       if (s.gate === 'out') this.leaving = true;
-      if (s.personalSpace) s.to = this.freeSpot(s.to);
+      if (s.personalSpace) s.to = freeSpot(this, this.w, s.to);
       s.path = this.w.grid.path([this.x, this.y], s.to).slice(1);
     }
-    if (!this.makeWay(s, t)) return false;
+    if (!makeWay(this, this.w, s, t)) return false;
     let budget = (this.speed * dt) / 1000;
     while (budget > 0) {
       const next = s.path[0];
@@ -222,70 +140,6 @@ export class Shopper {
     return s.path.length === 0;
   }
 
-  /**
-   * People do not walk through each other: with someone close ahead, step aside (never into a shelf)
-   * or wait; after 1.5 s of waiting, squeeze past. Returns false while waiting.
-   */
-  private makeWay(s: Extract<Step, { k: 'walk' }>, t: number): boolean {
-    const next = s.path?.[0];
-    if (!next || s.gate) return true;
-    const dx = next[0] - this.x;
-    const dy = next[1] - this.y;
-    const d = Math.hypot(dx, dy);
-    if (d < 1e-6) return true;
-    const ux = dx / d;
-    const uy = dy / d;
-    const blocker = this.w
-      .others()
-      .find(
-        (o) =>
-          o !== this &&
-          !o.gone &&
-          o.inside &&
-          (o.x - this.x) * ux + (o.y - this.y) * uy > 0 &&
-          Math.hypot(o.x - this.x, o.y - this.y) < 0.55,
-      );
-    if (!blocker) {
-      s.waitingSince = undefined;
-      return true;
-    }
-    if (s.sidestepAt === undefined || t - s.sidestepAt > 1500) {
-      for (const side of [1, -1]) {
-        const p: [number, number] = [
-          this.x + side * uy * 0.5 + ux * 0.3,
-          this.y - side * ux * 0.5 + uy * 0.3,
-        ];
-        const crowded = this.w
-          .others()
-          .some((o) => o !== this && !o.gone && Math.hypot(o.x - p[0], o.y - p[1]) < 0.45);
-        if (!crowded && this.w.grid.clear([this.x, this.y], p)) {
-          s.path?.unshift(p);
-          s.sidestepAt = t;
-          return true;
-        }
-      }
-    }
-    s.waitingSince ??= t;
-    return t - s.waitingSince > 1500;
-  }
-
-  /** People keep ~0.6 m apart at a shelf: slide along it to the nearest spot nobody stands on. */
-  private freeSpot(to: [number, number]): [number, number] {
-    const taken = (x: number, y: number) =>
-      this.w.others().some((o) => o !== this && o.standing && !o.gone && Math.hypot(o.x - x, o.y - y) < 0.6);
-    if (!taken(...to)) return to;
-    for (const d of [0.6, -0.6, 1.2, -1.2, 1.8, -1.8]) {
-      for (const [dx, dy] of [
-        [0, d],
-        [d, 0],
-      ] as const) {
-        const p = this.w.grid.snap(to[0] + dx, to[1] + dy);
-        if (!taken(...p) && Math.hypot(p[0] - to[0] - dx, p[1] - to[1] - dy) < 0.15) return p;
-      }
-    }
-    return to;
-  }
-
   private interact(s: Extract<Step, { k: 'take' | 'return' }>, t: number): boolean {
     const w = this.w;
     const info = w.store.plate(s.plateId);
@@ -313,21 +167,24 @@ export class Shopper {
       };
       this.heading = Math.atan2(target[1] - this.y, target[0] - this.x);
       this.wrist = { hand: s.phase.hand, target };
-      this.shakeAround(info, t);
+      shakeAround(w, info, t);
       const sensor = w.plates.get(s.plateId);
       if (sensor) sensor.touching++;
     }
     const p = s.phase;
     while (p.done < p.lifts.length && t >= (p.lifts[p.done] as number)) {
-      if (s.k === 'take') this.lift(info, p);
-      else this.putDown(info, p);
+      if (s.k === 'take') lift(w, info, p, this.held);
+      else {
+        const put = putDown(w, info, p, this.held);
+        if (put !== undefined) this.lastPut = put;
+      }
       p.done++;
     }
     if (t < p.tOut) return false;
     const sensor = w.plates.get(s.plateId);
     if (sensor) sensor.touching--;
     this.wrist = undefined;
-    this.shakeAround(info, t);
+    shakeAround(w, info, t);
     if (p.plates.length > 0) {
       const kind =
         s.k === 'take' ? 'take' : info.facing?.sku === this.lastPut ? 'return' : 'misplaced-return';
@@ -352,61 +209,4 @@ export class Shopper {
   }
 
   private lastPut: string | undefined;
-
-  /** Lifts one unit: its weight leaves the plate, sometimes spread over 2-3 plates of the facing. */
-  private lift(info: PlateInfo, p: Interaction): void {
-    const w = this.w;
-    const f = info.facing;
-    const product = f ? w.store.product(f.sku) : undefined;
-    if (!f || !product) return;
-    const weight = product.weight.meanGrams + w.rng.normal() * product.weight.sdGrams;
-    const neighbours = f.plates.filter((id) => id !== info.id && info.neighbours.includes(id));
-    let parts: Array<[string, number]> = [[info.id, 1]];
-    if (neighbours.length > 0 && w.rng.chance(0.35)) {
-      const main = w.rng.range(0.5, 0.85);
-      parts = [
-        [info.id, main],
-        [w.rng.pick(neighbours), 1 - main],
-      ];
-      const third = f.plates.find(
-        (id) =>
-          !parts.some(([q]) => q === id) &&
-          w.store.plate(id)?.neighbours.some((n) => parts.some(([q]) => q === n)),
-      );
-      if (third && w.rng.chance(0.3))
-        parts = [
-          [info.id, main],
-          [parts[1]?.[0] as string, (1 - main) * 0.65],
-          [third, (1 - main) * 0.35],
-        ];
-    }
-    for (const [id, frac] of parts) {
-      const sensor = w.plates.get(id);
-      if (sensor) sensor.load -= weight * frac;
-      p.plates.push({ plateId: id, deltaGrams: -weight * frac });
-    }
-    w.stock.set(info.id, Math.max(0, (w.stock.get(info.id) ?? 0) - 1));
-    this.held.push({ sku: f.sku, weight, plateId: info.id });
-  }
-
-  private putDown(info: PlateInfo, p: Interaction): void {
-    const item = this.held.pop();
-    if (!item) return;
-    const sensor = this.w.plates.get(info.id);
-    if (sensor) sensor.load += item.weight;
-    p.plates.push({ plateId: info.id, deltaGrams: item.weight });
-    this.lastPut = item.sku;
-    if (info.facing?.sku === item.sku) this.w.stock.set(info.id, (this.w.stock.get(info.id) ?? 0) + 1);
-  }
-
-  /** Touching a shelf shakes plates nearby on the same gondola for ~0.4 s. */
-  private shakeAround(info: PlateInfo, t: number): void {
-    const w = this.w;
-    for (const shelf of info.gondola.shelves) {
-      shelf.plates.forEach((pl, i) => {
-        if (Math.abs(i - info.index) > 2 || pl.id === info.id) return;
-        w.plates.get(pl.id)?.shake(t, w.rng.range(8, 40));
-      });
-    }
-  }
 }

@@ -1,46 +1,17 @@
 import type { InputTopic, TopicMap } from '../core/messages.ts';
 import type { Truth, TruthEvent } from '../core/receipt.ts';
-import type { FacingConfig, GateConfig } from '../core/store/schema.ts';
-import type { StoreModel } from '../core/store/store-model.ts';
+import type { GateConfig } from '../core/store/schema.ts';
 import { CameraSensors } from './cameras.ts';
 import { DEFAULT_START_MS, type SimEntry, type SimulationOptions } from './index.ts';
 import { createPlateSensors, SAMPLE_MS, SETTLE_TAU_MS } from './load-cells.ts';
-import { PRESET_PARAMS, type SimParams } from './presets.ts';
+import { PRESET_PARAMS } from './presets.ts';
 import { Rng } from './rng.ts';
-import { type Session, Shopper, standPoint, type World } from './shoppers.ts';
+import { candidateFacings, lineX, lineY, planShopper } from './shopper-plans.ts';
+import { type Session, Shopper, type World } from './shoppers.ts';
+import { injectFaults } from './sim-faults.ts';
 import { WalkGrid } from './walk-grid.ts';
 
 type Msg = { kind: 'message'; at: number; topic: InputTopic; msg: TopicMap[InputTopic] };
-
-/** Facings worth visiting under a preset: lookalike prefers products with a near-identical neighbour. */
-function candidateFacings(store: StoreModel, params: SimParams, rng: Rng): FacingConfig[] {
-  const all = store.config.planogram.filter((f) => f.units > 0);
-  if (params.hotShelf) {
-    const shelves = [...new Set(all.map((f) => store.plate(f.plates[0] as string)?.shelf.id))];
-    const hot = shelves[Math.floor(rng.next() * shelves.length)];
-    const onHot = all.filter((f) => store.plate(f.plates[0] as string)?.shelf.id === hot);
-    if (onHot.length >= 2) return onHot;
-  }
-  if (params.lookalike) {
-    const similar = all.filter((f) => {
-      const p = store.product(f.sku);
-      const around = store
-        .platesAround(f.plates[0] as string, 3)
-        .concat(store.platesAround(f.plates[f.plates.length - 1] as string, 3));
-      return around.some((pl) => {
-        const q = pl.facing ? store.product(pl.facing.sku) : undefined;
-        return (
-          p &&
-          q &&
-          q.sku !== p.sku &&
-          Math.abs(q.weight.meanGrams - p.weight.meanGrams) <= Math.max(5, 0.03 * p.weight.meanGrams)
-        );
-      });
-    });
-    if (similar.length > 0) return similar;
-  }
-  return all;
-}
 
 /**
  * Simulates store traffic: shoppers with plans, load cells, cameras and gates, yielding every sensor
@@ -68,8 +39,6 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
   const entryZone = zone(entryGate.zone);
   const exitZone = zone(exitGate.zone);
   if (!entryZone || !exitZone) return;
-  const lineY = (g: GateConfig) => (g.line[0][1] + g.line[1][1]) / 2;
-  const lineX = (g: GateConfig) => (g.line[0][0] + g.line[1][0]) / 2;
 
   let out: Msg[] = [];
   const truths: Truth[] = [];
@@ -98,50 +67,7 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
   let arrivals = 0;
   let nextArrival = rng.exponential(params.oneAtATime ? 3000 : 60_000 / params.arrivalsPerMinute);
 
-  const plan = (s: Shopper, t: number) => {
-    const visits = rng.int(params.visits[0], params.visits[1]);
-    const inside: [number, number] = grid.snap(
-      lineX(entryGate) + rng.range(-0.2, 0.2),
-      lineY(entryGate) + 0.9 + rng.range(0, 0.4),
-    );
-    s.steps.push({ k: 'pause', ms: 300 + s.member * 700 }, { k: 'walk', to: inside, gate: 'in' });
-    for (let v = 0; v < visits; v++) {
-      const f = rng.pick(facings);
-      const plateId = rng.pick(f.plates);
-      const info = store.plate(plateId);
-      if (!info) continue;
-      const [sx, sy] = standPoint(world, info);
-      s.steps.push({
-        k: 'walk',
-        to: [sx + rng.range(-0.08, 0.08), sy + rng.range(-0.08, 0.08)],
-        personalSpace: true,
-      });
-      s.steps.push({ k: 'pause', ms: rng.range(400, 2500), face: [info.centre[0], info.centre[1]] });
-      const count = rng.chance(params.multiUnit) ? rng.int(2, 3) : 1;
-      s.steps.push({ k: 'take', plateId, count });
-      if (rng.chance(params.putBack)) {
-        s.steps.push({ k: 'pause', ms: rng.range(1500, 4000) });
-        let back = plateId;
-        if (rng.chance(params.misplaced)) {
-          const near = store.platesAround(plateId, 3).filter((p) => !f.plates.includes(p.id));
-          if (near.length > 0) back = rng.pick(near).id;
-        }
-        s.steps.push({ k: 'return', plateId: back });
-      } else if (s.session.members.length > 1 && rng.chance(params.handover)) {
-        s.steps.push({ k: 'handover' });
-      }
-    }
-    // Line up in front of the exit, then walk straight through it (the gate is the only way out).
-    const dx = rng.range(-0.3, 0.3);
-    const approach: [number, number] = grid.snap(lineX(exitGate) + dx, lineY(exitGate) + 0.8);
-    const exitTo: [number, number] = [lineX(exitGate) + dx, exitZone.min[1] + 0.25];
-    s.steps.push(
-      { k: 'walk', to: approach },
-      { k: 'walk', to: exitTo, gate: 'out' },
-      { k: 'pause', ms: 800 },
-    );
-    void t;
-  };
+  const planCtx = { store, grid, rng, params, world, facings, entryGate, exitGate, exitZone };
 
   const arrive = (t: number) => {
     const size = rng.chance(params.groupProbability) ? rng.int(2, 4) : 1;
@@ -160,57 +86,13 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
       const s = new Shopper(session, m, spawn, world);
       session.members.push(s);
       shoppers.push(s);
-      plan(s, t);
+      planShopper(planCtx, s);
     }
   };
 
-  // Faults: a stuck, a silent and an offset plate; cameras dropping out.
-  const cameraDown = new Map<string, Array<[number, number]>>();
-  if (params.faults) {
-    const ids = [...plates.keys()];
-    const pick = () => rng.pick(ids);
-    const d = opts.durationMs;
-    const silent = pick();
-    plates.get(pick())?.faults.push({ kind: 'stuck', from: d * 0.2, to: d * 0.6 });
-    plates.get(silent)?.faults.push({ kind: 'silent', from: d * 0.3, to: d * 0.3 + 120_000 });
-    plates
-      .get(pick())
-      ?.faults.push({ kind: 'offset', from: d * 0.5, to: Number.POSITIVE_INFINITY, offset: 35 });
-    const ctrl = store.plate(silent)?.plate.controller;
-    if (ctrl) {
-      emit(d * 0.3 + 1000, 'device.status', {
-        deviceId: ctrl.id,
-        kind: 'shelf-controller',
-        t: start + Math.round(d * 0.3 + 1000),
-        status: 'degraded',
-        detail: `channel ${ctrl.channel} (${silent}) silent`,
-      });
-      emit(d * 0.3 + 120_000, 'device.status', {
-        deviceId: ctrl.id,
-        kind: 'shelf-controller',
-        t: start + Math.round(d * 0.3 + 120_000),
-        status: 'up',
-      });
-    }
-    for (const cam of cameras.cameras.slice(0, 2)) {
-      const from = rng.range(0.1, 0.7) * d;
-      const to = from + rng.range(60_000, 120_000);
-      cameraDown.set(cam.id, [[from, to]]);
-      emit(from + 2000, 'device.status', {
-        deviceId: cam.id,
-        kind: 'camera',
-        t: start + Math.round(from + 2000),
-        status: 'down',
-        detail: 'no frames',
-      });
-      emit(to, 'device.status', {
-        deviceId: cam.id,
-        kind: 'camera',
-        t: start + Math.round(to),
-        status: 'up',
-      });
-    }
-  }
+  const cameraDown = params.faults
+    ? injectFaults(store, plates, cameras, rng, opts, start, emit)
+    : new Map<string, Array<[number, number]>>();
 
   const alpha = 1 - Math.exp(-SAMPLE_MS / SETTLE_TAU_MS);
   const camPeriods = cameras.cameras.map((c) => 1000 / (c.config.fps || 10));

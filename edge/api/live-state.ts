@@ -2,56 +2,33 @@ import type { Alert, ShelfEvent, ShelfSamples, TracksUpdate } from '../../core/m
 import type { Receipt } from '../../core/receipt.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import type { Bus } from '../bus/index.ts';
+import { LiveRetention } from './live-retention.ts';
+import type {
+  CameraStatusView,
+  Change,
+  EventView,
+  InventoryView,
+  LiveListener,
+  RetentionOptions,
+  SessionView,
+} from './live-state-types.ts';
+import {
+  applyShelfEvent,
+  deviceAlert,
+  inventoryOf,
+  misplacedAlert,
+  newSessionView,
+  unpaidExitAlert,
+} from './live-views.ts';
 
-export interface SessionView {
-  sessionId: string;
-  /** Only the first characters of the entry token: enough to tell sessions apart, useless to replay. */
-  tokenHint: string;
-  state: string;
-  members: number;
-  enteredAt: number;
-  lastT: number;
-  confidence: number;
-  lines: Array<{ sku: string; name: string; quantity: number }>;
-  eventIds: string[];
-  receipt: Receipt | null;
-  released: boolean;
-}
-
-export interface EventView extends ShelfEvent {
-  /** Weight trace of each plate around the event: [t, grams] (means of sample batches). */
-  traces: Record<string, Array<[number, number]>>;
-}
-
-export type Change = 'sessions' | 'review' | 'alerts' | 'inventory' | 'cameras';
-
-export interface CameraStatusView {
-  status: 'up' | 'degraded' | 'down';
-  detail?: string;
-  t: number;
-}
-
-/** How long the dashboard remembers what it no longer needs to show live (wall-clock ms, counts). */
-export interface RetentionOptions {
-  /** Settled (charged, or released after review) sessions kept at most this many (default 1000). */
-  maxSettled?: number;
-  /** …and at most this long after settling (default 1 h); the SQLite audit log keeps decisions. */
-  settledMs?: number;
-  /** Shelf events owned by no kept session (default 2000 newest). */
-  maxOrphanEvents?: number;
-  /** Sessions without a receipt and without news for this long are presumed lost (default 24 h). */
-  staleOpenMs?: number;
-  now?: () => number;
-}
-
-export interface LiveListener {
-  tracks(u: {
-    t: number;
-    tracks: Array<{ trackId: string; sessionId: string | null; trail: Array<[number, number]> }>;
-  }): void;
-  flash(plates: string[]): void;
-  changed(what: Change): void;
-}
+export type {
+  CameraStatusView,
+  Change,
+  EventView,
+  LiveListener,
+  RetentionOptions,
+  SessionView,
+} from './live-state-types.ts';
 
 const TRAIL = 24;
 const TRACE_MS = 30_000;
@@ -73,15 +50,7 @@ export class LiveState {
   private readonly unsubs: Array<() => void> = [];
   private alertSeq = 0;
   readonly cameraStatus = new Map<string, CameraStatusView>();
-  /** Settled session → when it settled (insertion order = settle order, oldest first). */
-  private readonly settledAt = new Map<string, number>();
-  /** Events no kept session owns (yet), oldest first. */
-  private readonly orphanEvents = new Set<string>();
-  /** Session → wall-clock time of its last message (finds sessions lost without a receipt). */
-  private readonly touchedAt = new Map<string, number>();
-  /** Recently dropped sessions: a late update for one must not bring it back as a new session. */
-  private readonly dropped = new Set<string>();
-  private readonly retention: Required<RetentionOptions>;
+  private readonly retention: LiveRetention;
 
   constructor(
     readonly store: StoreModel,
@@ -90,23 +59,16 @@ export class LiveState {
     private readonly released: { has(sessionId: string): boolean; add(sessionId: string): unknown },
     retention: RetentionOptions = {},
   ) {
-    this.retention = {
-      maxSettled: retention.maxSettled ?? 1000,
-      settledMs: retention.settledMs ?? 3_600_000,
-      maxOrphanEvents: retention.maxOrphanEvents ?? 2000,
-      staleOpenMs: retention.staleOpenMs ?? 24 * 3_600_000,
-      now: retention.now ?? Date.now,
-    };
+    this.retention = new LiveRetention(this.sessions, this.events, retention);
     this.unsubs.push(
       bus.subscribe('edge.tracks', (m) => this.onTracks(m)),
       bus.subscribe('edge.session', (m) => {
-        if (this.dropped.has(m.sessionId)) return;
+        if (this.retention.wasDropped(m.sessionId)) return;
         const s = this.session(m.sessionId, m.token, m.t);
         s.state = m.state;
         s.members = m.members;
         s.lastT = m.t;
-        this.touchedAt.delete(m.sessionId);
-        this.touchedAt.set(m.sessionId, this.retention.now());
+        this.retention.touch(m.sessionId);
         this.emit('sessions');
       }),
       bus.subscribe('edge.shelf-event', (m) => this.onShelfEvent(m)),
@@ -123,13 +85,7 @@ export class LiveState {
           this.emit('cameras');
         }
         if (m.status === 'up') return;
-        this.addAlert({
-          t: m.t,
-          kind: m.kind === 'camera' ? 'camera-down' : 'sensor-fault',
-          severity: m.status === 'down' ? 'critical' : 'warning',
-          message: `${m.kind} ${m.deviceId} is ${m.status}${m.detail ? `: ${m.detail}` : ''}`,
-          ref: m.deviceId,
-        });
+        this.addAlert(deviceAlert(m));
       }),
     );
   }
@@ -152,32 +108,13 @@ export class LiveState {
     this.released.add(sessionId);
     const s = this.sessions.get(sessionId);
     if (s) s.released = true;
-    this.settle(sessionId);
+    this.retention.settle(sessionId);
     this.emit('review');
     this.emit('sessions');
   }
 
-  inventory(): Array<{
-    sku: string;
-    name: string;
-    plates: string[];
-    grams: number;
-    units: number;
-    stocked: number;
-  }> {
-    return this.store.config.planogram.map((f) => {
-      const grams = f.plates.reduce((a, p) => a + (this.plateGrams.get(p) ?? Number.NaN), 0);
-      const unit = this.store.product(f.sku)?.weight.meanGrams ?? 1;
-      const known = Number.isFinite(grams);
-      return {
-        sku: f.sku,
-        name: this.store.product(f.sku)?.name ?? f.sku,
-        plates: f.plates,
-        grams: known ? Math.round(grams) : 0,
-        units: known ? Math.max(0, Math.round(grams / unit)) : f.units,
-        stocked: f.units,
-      };
-    });
+  inventory(): InventoryView[] {
+    return inventoryOf(this.store, this.plateGrams);
   }
 
   private emit(what: Change): void {
@@ -187,19 +124,7 @@ export class LiveState {
   private session(sessionId: string, token: string, t: number): SessionView {
     let s = this.sessions.get(sessionId);
     if (!s) {
-      s = {
-        sessionId,
-        tokenHint: `${token.slice(0, 6)}…`,
-        state: 'open',
-        members: 1,
-        enteredAt: t,
-        lastT: t,
-        confidence: 1,
-        lines: [],
-        eventIds: [],
-        receipt: null,
-        released: this.released.has(sessionId),
-      };
+      s = newSessionView(sessionId, token, t, this.released.has(sessionId));
       this.sessions.set(sessionId, s);
     }
     return s;
@@ -260,37 +185,13 @@ export class LiveState {
         ([t]) => t >= m.t0 - 3000 && t <= m.t1 + 3000,
       );
     this.events.set(m.id, { ...m, traces });
-    if (!m.sessionId || !this.sessions.has(m.sessionId)) this.adoptOrphan(m.id);
-    const best = m.hypotheses[0];
-    if (best?.kind === 'return') {
-      const wrong = m.plates.filter((p) => this.store.plate(p.plateId)?.facing?.sku !== best.sku);
-      if (wrong.length > 0)
-        this.addAlert({
-          t: m.t1,
-          kind: 'misplaced-item',
-          severity: 'info',
-          message: `${this.store.product(best.sku)?.name ?? best.sku} left on ${wrong.map((w) => w.plateId).join(', ')}`,
-          ref: m.id,
-        });
-    }
+    if (!m.sessionId || !this.sessions.has(m.sessionId)) this.retention.adoptOrphan(m.id);
+    const misplaced = misplacedAlert(m, this.store);
+    if (misplaced) this.addAlert(misplaced);
     if (m.sessionId) {
       const s = this.sessions.get(m.sessionId);
       if (s) {
-        s.eventIds.push(m.id);
-        const conf = (best?.prob ?? 1) * (m.candidates[0]?.prob ?? 1);
-        s.confidence = Math.min(s.confidence, conf);
-        if (best) {
-          const line = s.lines.find((l) => l.sku === best.sku);
-          const delta = best.kind === 'take' ? best.count : -best.count;
-          if (line) line.quantity += delta;
-          else if (delta > 0)
-            s.lines.push({
-              sku: best.sku,
-              name: this.store.product(best.sku)?.name ?? best.sku,
-              quantity: delta,
-            });
-          s.lines = s.lines.filter((l) => l.quantity > 0);
-        }
+        applyShelfEvent(s, m, this.store);
         this.emit('sessions');
       }
     }
@@ -310,77 +211,23 @@ export class LiveState {
     for (const l of r.lines)
       for (const e of l.evidence) {
         if (!s.eventIds.includes(e.eventId)) s.eventIds.push(e.eventId);
-        this.orphanEvents.delete(e.eventId);
+        this.retention.claimEvent(e.eventId);
       }
-    if (r.status !== 'review' || s.released) this.settle(r.sessionId);
-    if (r.status === 'review' && !s.released)
-      this.addAlert({
-        t: r.exitedAt,
-        kind: 'unpaid-exit',
-        severity: 'warning',
-        message: `Session ${r.sessionId} left with an unpaid cart awaiting review (${r.reviewReasons.join('; ') || 'low confidence'})`,
-        ref: r.sessionId,
-      });
+    if (r.status !== 'review' || s.released) this.retention.settle(r.sessionId);
+    if (r.status === 'review' && !s.released) this.addAlert(unpaidExitAlert(r));
     this.emit('sessions');
     this.emit('review');
   }
 
   /** Entries held now (tests and /metrics-style checks that memory stays bounded). */
   sizes(): { sessions: number; events: number; settled: number; orphanEvents: number } {
+    const kept = this.retention.sizes();
     return {
       sessions: this.sessions.size,
       events: this.events.size,
-      settled: this.settledAt.size,
-      orphanEvents: this.orphanEvents.size,
+      settled: kept.settled,
+      orphanEvents: kept.orphanEvents,
     };
-  }
-
-  private settle(sessionId: string): void {
-    this.settledAt.delete(sessionId);
-    this.settledAt.set(sessionId, this.retention.now());
-    this.touchedAt.delete(sessionId);
-    this.prune();
-  }
-
-  private adoptOrphan(eventId: string): void {
-    this.orphanEvents.add(eventId);
-    for (const id of this.orphanEvents) {
-      if (this.orphanEvents.size <= this.retention.maxOrphanEvents) break;
-      this.orphanEvents.delete(id);
-      this.events.delete(id);
-    }
-  }
-
-  /** Drops the oldest settled sessions (and their events) past the count cap or the age limit. */
-  private prune(): void {
-    const now = this.retention.now();
-    const cutoff = now - this.retention.settledMs;
-    for (const [id, at] of this.settledAt) {
-      if (this.settledAt.size <= this.retention.maxSettled && at >= cutoff) break;
-      this.settledAt.delete(id);
-      this.drop(id);
-    }
-    const stale = now - this.retention.staleOpenMs;
-    for (const [id, at] of this.touchedAt) {
-      if (at >= stale) break;
-      this.touchedAt.delete(id);
-      if (!this.sessions.get(id)?.receipt) this.drop(id);
-    }
-  }
-
-  private drop(sessionId: string): void {
-    const s = this.sessions.get(sessionId);
-    if (!s) return;
-    for (const e of s.eventIds) {
-      this.events.delete(e);
-      this.orphanEvents.delete(e);
-    }
-    this.sessions.delete(sessionId);
-    this.dropped.add(sessionId);
-    for (const id of this.dropped) {
-      if (this.dropped.size <= this.retention.maxSettled) break;
-      this.dropped.delete(id);
-    }
   }
 
   private addAlert(a: Alert): void {

@@ -1,22 +1,22 @@
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { z } from 'zod';
 import { createLogger } from '../../core/log.ts';
-import type { Receipt, ReceiptLine } from '../../core/receipt.ts';
+import type { Receipt } from '../../core/receipt.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
-import { formatIssues } from '../../core/validate.ts';
 import type { Bus } from '../bus/index.ts';
 import { CameraRoutes } from './camera-routes.ts';
 import type { SnapshotSource } from './camera-snapshots.ts';
+import { serveLiveSocket } from './live-socket.ts';
 import { LiveState, type RetentionOptions } from './live-state.ts';
 import { AuthError, OperatorDb, type Role } from './operator-db.ts';
-import { ClientWsMessage, LoginBody, ReleaseBody, SessionParams } from './routes-schema.ts';
-import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
+import { COOKIE, cookieToken, HttpError, parse, sendWebFile } from './operator-http.ts';
+import { applyReview, auditRelease } from './review-release.ts';
+import { LoginBody, ReleaseBody, SessionParams } from './routes-schema.ts';
+import { ensureWebBuilt } from './web-build.ts';
+
+export { applyReview } from './review-release.ts';
 
 const log = createLogger('edge.api');
-const COOKIE = 'wo_op';
 
 export interface OperatorApiOptions {
   bus: Bus;
@@ -44,50 +44,6 @@ export interface OperatorApi {
   db: OperatorDb;
   state: LiveState;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, subject: string): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(400, `${subject}: ${formatIssues(r.error).join('; ')}`);
-  return r.data;
-}
-
-function cookieToken(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return v;
-  }
-  return undefined;
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** Applies a reviewer's line decisions to a receipt; evidence follows the line it was recorded for. */
-export function applyReview(r: Receipt, decided: ReleaseBody['lines']): Receipt {
-  const lines: ReceiptLine[] = [];
-  for (const d of decided) {
-    if (d.quantity === 0) continue;
-    const orig = r.lines.find((l) => l.sku === (d.fromSku ?? d.sku));
-    const existing = lines.find((l) => l.sku === d.sku);
-    if (existing) existing.quantity += d.quantity;
-    else lines.push({ sku: d.sku, quantity: d.quantity, evidence: orig?.evidence ?? [] });
-  }
-  return { ...r, status: 'charge', lines };
 }
 
 /** Starts the operator dashboard: REST + WebSocket feed of the bus + the built web app. */
@@ -192,46 +148,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     const final = applyReview(s.receipt, b.lines);
     if (!db.markReleased(id, JSON.stringify(final)))
       throw new HttpError(409, `session ${id} was already released`);
-    for (const d of b.lines) {
-      const orig = s.receipt.lines.find((l) => l.sku === (d.fromSku ?? d.sku));
-      const action =
-        d.quantity === 0
-          ? 'remove-line'
-          : d.fromSku && d.fromSku !== d.sku
-            ? 'change-product'
-            : !orig
-              ? 'add-line'
-              : orig.quantity !== d.quantity
-                ? 'change-quantity'
-                : 'accept-line';
-      db.audit({
-        operator: op.username,
-        action,
-        sessionId: id,
-        reason: b.reason,
-        detail: JSON.stringify({
-          sku: d.sku,
-          quantity: d.quantity,
-          from: orig ? { sku: orig.sku, quantity: orig.quantity } : null,
-        }),
-      });
-    }
-    for (const l of s.receipt.lines)
-      if (!b.lines.some((d) => (d.fromSku ?? d.sku) === l.sku))
-        db.audit({
-          operator: op.username,
-          action: 'remove-line',
-          sessionId: id,
-          reason: b.reason,
-          detail: JSON.stringify({ sku: l.sku, quantity: 0, from: { sku: l.sku, quantity: l.quantity } }),
-        });
-    db.audit({
-      operator: op.username,
-      action: 'release',
-      sessionId: id,
-      reason: b.reason,
-      detail: JSON.stringify({ lines: final.lines.length }),
-    });
+    auditRelease(db, op.username, id, s.receipt, b, final);
     state.markReleased(id);
     s.receipt = final;
     s.lines = final.lines.map((l) => ({
@@ -261,20 +178,10 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     return db.auditLog();
   });
 
-  const sendFile = async (reply: FastifyReply, rel: string) => {
-    const path = normalize(join(WEB_DIST, rel));
-    if (!path.startsWith(WEB_DIST)) throw new HttpError(404, 'not found');
-    try {
-      const body = await readFile(path);
-      return reply.type(MIME[extname(path)] ?? 'application/octet-stream').send(body);
-    } catch {
-      return reply.type(MIME['.html'] as string).send(await readFile(join(WEB_DIST, 'index.html')));
-    }
-  };
   app.get('/*', async (req, reply) => {
     const url = (req.url.split('?')[0] ?? '/').replace(/^\/+/, '');
     if (url.startsWith('api/')) throw new HttpError(404, 'not found');
-    return sendFile(reply, url === '' ? 'index.html' : decodeURIComponent(url));
+    return sendWebFile(reply, url === '' ? 'index.html' : decodeURIComponent(url));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -292,50 +199,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      let lastTracks = 0;
-      const pending = new Set<string>();
-      let flushTimer: NodeJS.Timeout | undefined;
-      const send = (m: unknown) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-      };
-      const off = state.listen({
-        tracks(u) {
-          // A tablet does not need 60 Hz: 10 updates a second keep dots smooth.
-          const now = performance.now();
-          if (now - lastTracks < 100) return;
-          lastTracks = now;
-          send({ type: 'tracks', ...u });
-        },
-        flash: (plates) => send({ type: 'flash', plates }),
-        // Coalesced: a busy shelf changes inventory many times a second; clients refetch at most 5×/s.
-        changed: (what) => {
-          pending.add(what);
-          flushTimer ??= setTimeout(() => {
-            flushTimer = undefined;
-            for (const w of pending) send({ type: 'changed', what: w });
-            pending.clear();
-          }, 200);
-        },
-      });
-      ws.on('message', (data) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(String(data));
-        } catch {
-          send({ type: 'error', error: 'message: not valid JSON' });
-          return;
-        }
-        const r = ClientWsMessage.safeParse(json);
-        if (!r.success) send({ type: 'error', error: formatIssues(r.error).join('; ') });
-        else send({ type: 'pong' });
-      });
-      ws.on('close', () => {
-        off();
-        clearTimeout(flushTimer);
-      });
-      send({ type: 'hello' });
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => serveLiveSocket(ws, state));
   });
 
   await app.listen({ port: o.port ?? 8080, host: o.host ?? '127.0.0.1' });

@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { SerialPort } from 'serialport';
-import { cobsEncode, crc16Ccitt, encodeFrame } from '../../hardware/shelf/cobs.ts';
+import { encodeFrame } from '../../hardware/shelf/cobs.ts';
 import { ShelfFrameParser } from '../../hardware/shelf/frame-parser.ts';
 import {
-  CMD,
-  encodeCalibrateReply,
-  encodeHealth,
-  encodeIdentity,
   encodeReply,
   encodeSamples,
-  encodeTareReply,
   INVALID_COUNTS,
   type RequestFrame,
   type ShelfFrame,
-  STATUS,
 } from '../../hardware/shelf/protocol.ts';
+import { answerRequest, type RequestHost } from './firmware-requests.ts';
+import { WireFaults } from './wire-faults.ts';
 
 export interface ShelfFirmwareOptions {
   controllerId: string;
@@ -57,17 +53,39 @@ export class ShelfFirmware {
   private bootAt = performance.now();
   private clockShift = 0;
   private nextSampleAt = 0;
-  private dropNext = 0;
-  private corruptNext = 0;
-  private skipNext = 0;
+  private readonly wire = new WireFaults();
   private readonly offsets: number[];
   private readonly cpg: number[];
+  private readonly requestHost: RequestHost;
 
   constructor(private readonly opts: ShelfFirmwareOptions) {
     this.grams = new Array<number>(opts.channels).fill(0);
     this.rateHz = opts.rateHz ?? 60;
     this.offsets = opts.offsets ?? new Array<number>(opts.channels).fill(0);
     this.cpg = opts.countsPerGram ?? new Array<number>(opts.channels).fill(420);
+    // The request handler sees the live rate and counters, not copies (set-rate changes the rate).
+    const fw = this;
+    this.requestHost = {
+      get controllerId() {
+        return fw.opts.controllerId;
+      },
+      get channels() {
+        return fw.opts.channels;
+      },
+      get rateHz() {
+        return fw.rateHz;
+      },
+      set rateHz(hz) {
+        fw.rateHz = hz;
+      },
+      uptimeMs: () => fw.deviceMs(),
+      get framesSent() {
+        return fw.framesSent;
+      },
+      rxErrors: () => fw.rxErrors + (fw.parser?.counters.crcErrors ?? 0),
+      countsOf: (channel) => fw.countsOf(channel),
+      reply: (req, status, body) => fw.reply(req, status, body),
+    };
   }
 
   /** Device clock (ms since boot, plus any injected jump), as a u32 would hold it. */
@@ -124,15 +142,15 @@ export class ShelfFirmware {
   }
   /** The next `frames` frames lose a byte in the middle. */
   dropBytes(frames = 1): void {
-    this.dropNext += frames;
+    this.wire.dropNext += frames;
   }
   /** The next `frames` frames get one payload bit flipped (CRC mismatch). */
   corruptCrc(frames = 1): void {
-    this.corruptNext += frames;
+    this.wire.corruptNext += frames;
   }
   /** The next `n` frames are built and never sent (lost in transit): the host sees a gap of n. */
   skipFrames(n: number): void {
-    this.skipNext += n;
+    this.wire.skipNext += n;
   }
   /** Moves the device clock by `deltaMs` (a resync or RTC glitch); negative goes back. */
   jumpClock(deltaMs: number): void {
@@ -170,7 +188,7 @@ export class ShelfFirmware {
         );
       }
       frames.push(
-        this.onTheWire(
+        this.wire.onTheWire(
           encodeSamples({ controllerId: this.opts.controllerId, seq: this.seq, deviceMs, counts }),
         ),
       );
@@ -179,26 +197,6 @@ export class ShelfFirmware {
     }
     if (frames.length > 0) port.write(Buffer.concat(frames));
     return true;
-  }
-
-  /** The frame of `payload` as it goes out, with any requested CRC corruption or dropped byte. */
-  private onTheWire(payload: Buffer): Buffer {
-    if (this.corruptNext > 0) {
-      this.corruptNext--;
-      // CRC over the true payload, then one bit of the last count flipped "on the wire".
-      const body = Buffer.alloc(payload.length + 2);
-      payload.copy(body);
-      body.writeUInt16BE(crc16Ccitt(payload), payload.length);
-      body[payload.length - 1] = (body[payload.length - 1] ?? 0) ^ 0x10;
-      return Buffer.concat([cobsEncode(body), Buffer.from([0])]);
-    }
-    const frame = encodeFrame(payload);
-    if (this.dropNext > 0) {
-      this.dropNext--;
-      const mid = frame.length >> 1;
-      return Buffer.concat([frame.subarray(0, mid), frame.subarray(mid + 1)]);
-    }
-    return frame;
   }
 
   private tick(): void {
@@ -217,12 +215,9 @@ export class ShelfFirmware {
         counts,
       });
       this.seq = (this.seq + 1) >>> 0;
-      const frame = this.onTheWire(payload);
+      const frame = this.wire.onTheWire(payload);
       this.nextSampleAt += period;
-      if (this.skipNext > 0) {
-        this.skipNext--;
-        continue;
-      }
+      if (this.wire.skipThis()) continue;
       port.write(frame);
       this.framesSent++;
     }
@@ -232,74 +227,8 @@ export class ShelfFirmware {
     this.port?.write(encodeFrame(encodeReply(req.reqId, req.cmd, status, body)));
   }
 
-  /** Average of `n` readings, taken over the next n sample periods like the real firmware. */
-  private average(channel: number, n: number, done: (avg: number) => void): void {
-    let sum = 0;
-    let k = 0;
-    const step = (): void => {
-      sum += this.countsOf(channel);
-      if (++k >= n) done(sum / n);
-      else setTimeout(step, 1000 / this.rateHz);
-    };
-    step();
-  }
-
   private onRequest(req: RequestFrame): void {
     if (this.mute) return;
-    const a = req.args;
-    switch (req.cmd) {
-      case CMD.identify:
-        return this.reply(
-          req,
-          STATUS.ok,
-          encodeIdentity({
-            controllerId: this.opts.controllerId,
-            firmware: 'walkout-emu 1.0',
-            channels: this.opts.channels,
-            rateHz: this.rateHz,
-          }),
-        );
-      case CMD.health:
-        return this.reply(
-          req,
-          STATUS.ok,
-          encodeHealth({
-            uptimeMs: this.deviceMs(),
-            framesSent: this.framesSent,
-            faultMask: 0,
-            rxErrors: this.rxErrors + (this.parser?.counters.crcErrors ?? 0),
-          }),
-        );
-      case CMD.setRate: {
-        const hz = a[0] ?? 0;
-        if (hz < 1 || hz > 60) return this.reply(req, STATUS.badArgs);
-        this.rateHz = hz;
-        return this.reply(req, STATUS.ok, Buffer.from([hz]));
-      }
-      case CMD.tare: {
-        if (a.length < 3) return this.reply(req, STATUS.badArgs);
-        const mask = a.readUInt16LE(0);
-        const n = Math.max(1, a[2] ?? 1);
-        const chans = [...Array(this.opts.channels).keys()].filter((ch) => mask & (1 << ch));
-        const out = new Map<number, number>();
-        if (chans.length === 0) return this.reply(req, STATUS.badArgs);
-        for (const ch of chans)
-          this.average(ch, n, (avg) => {
-            out.set(ch, avg);
-            if (out.size === chans.length) this.reply(req, STATUS.ok, encodeTareReply(out));
-          });
-        return;
-      }
-      case CMD.calibrate: {
-        const ch = a[0] ?? 255;
-        if (a.length < 6 || ch >= this.opts.channels || !(a.readFloatLE(2) > 0))
-          return this.reply(req, STATUS.badArgs);
-        return this.average(ch, Math.max(1, a[1] ?? 1), (avg) =>
-          this.reply(req, STATUS.ok, encodeCalibrateReply(ch, avg)),
-        );
-      }
-      default:
-        return this.reply(req, STATUS.unsupported);
-    }
+    answerRequest(this.requestHost, req);
   }
 }
