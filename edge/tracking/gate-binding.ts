@@ -91,6 +91,7 @@ export function bindPassages(
   inside: Map<string, Side>,
   now: number,
 ): BirthSlot[] {
+  if (slots.length === 0) return slots;
   return slots.filter((slot) => {
     const gate = slot.gateId === undefined ? undefined : gates.get(slot.gateId);
     const side = slot.gateId === undefined ? undefined : inside.get(slot.gateId);

@@ -2,15 +2,22 @@ import { type CameraModel, type Ray, triangulate, type V3 } from '../../core/geo
 import type { CameraPoses } from '../../core/messages.ts';
 import { CROSS_VIEW_MS, KP_MIN, nearAxis, neckRay } from './observations.ts';
 
+type Det = CameraPoses['persons'][number];
+
 /** What one camera last saw of a track's arms and neck, kept to triangulate with the other views. */
 export interface ViewRays {
   t: number;
   /** Left, right. */
   wrist: [Ray | null, Ray | null];
-  elbow: [Ray | null, Ray | null];
-  shoulder: [Ray | null, Ray | null];
   /** Through the shoulder midpoint. */
   neck: Ray | null;
+  /**
+   * The detection itself, for rays of other joints (elbows, shoulders): unprojected only when a view
+   * of a hidden wrist needs them, which is rare, and kept once computed.
+   */
+  cam?: CameraModel;
+  det?: Det;
+  joints?: Map<number, Ray | null>;
 }
 
 /** A wrist position estimate in the store frame. */
@@ -45,11 +52,20 @@ const SHOULDER = [5, 6] as const;
 const ELBOW = [7, 8] as const;
 const WRIST = [9, 10] as const;
 
-type Det = CameraPoses['persons'][number];
-
 function rayOf(cam: CameraModel, det: Det, k: number): Ray | null {
   const kp = det.keypoints[k];
   return kp && kp[2] >= KP_MIN ? cam.unproject(kp[0], kp[1]) : null;
+}
+
+function jointRay(v: ViewRays, k: number): Ray | null {
+  if (!v.cam || !v.det) return null;
+  v.joints ??= new Map();
+  let r = v.joints.get(k);
+  if (r === undefined) {
+    r = rayOf(v.cam, v.det, k);
+    v.joints.set(k, r);
+  }
+  return r;
 }
 
 /** The hand continued from the shoulder through the elbow. */
@@ -67,7 +83,8 @@ function acrossViews(
   pick: (v: ViewRays) => Ray | null,
 ): V3 | undefined {
   const rays: Ray[] = [ray];
-  for (const [id, v] of Object.entries(views)) {
+  for (const id in views) {
+    const v = views[id] as ViewRays;
     if (id === camId || Math.abs(v.t - t) > CROSS_VIEW_MS) continue;
     const r = pick(v);
     if (r) rays.push(r);
@@ -87,16 +104,12 @@ export interface LimbTrack {
  * single-view) and returns the body height from the triangulated neck, if any.
  */
 export function addLimbs(tr: LimbTrack, t: number, cam: CameraModel, det: Det): number | undefined {
-  const seen: ViewRays = { t, wrist: [null, null], elbow: [null, null], shoulder: [null, null], neck: null };
+  const seen: ViewRays = { t, wrist: [null, null], neck: null, cam, det };
   const reachable = (p: V3 | undefined) =>
     p && Math.hypot(p[0] - tr.x, p[1] - tr.y) <= MAX_REACH && p[2] >= 0 && p[2] <= 2.4 ? p : undefined;
   for (const side of [0, 1] as const) {
     const wrist = rayOf(cam, det, WRIST[side]);
-    const elbow = rayOf(cam, det, ELBOW[side]);
-    const shoulder = rayOf(cam, det, SHOULDER[side]);
     seen.wrist[side] = wrist;
-    seen.elbow[side] = elbow;
-    seen.shoulder[side] = shoulder;
     const single = (ray: Ray, arm: boolean): WristSample => ({
       t,
       p: nearAxis(ray, tr.x, tr.y),
@@ -111,11 +124,13 @@ export function addLimbs(tr: LimbTrack, t: number, cam: CameraModel, det: Det): 
       continue;
     }
     // A hand deep in a shelf is hidden from every camera, but the arm reaching for it is not.
+    const elbow = jointRay(seen, ELBOW[side]);
+    const shoulder = jointRay(seen, SHOULDER[side]);
     const e = elbow && shoulder ? det.keypoints[ELBOW[side]] : undefined;
     const s = elbow && shoulder ? det.keypoints[SHOULDER[side]] : undefined;
     if (!elbow || !shoulder || !e || !s) continue;
-    const e3 = acrossViews(elbow, tr.rays, cam.id, t, (v) => v.elbow[side]);
-    const s3 = acrossViews(shoulder, tr.rays, cam.id, t, (v) => v.shoulder[side]);
+    const e3 = acrossViews(elbow, tr.rays, cam.id, t, (v) => jointRay(v, ELBOW[side]));
+    const s3 = acrossViews(shoulder, tr.rays, cam.id, t, (v) => jointRay(v, SHOULDER[side]));
     const p = e3 && s3 ? reachable(alongArm(s3, e3)) : undefined;
     // One view: continue the arm in the image (perspective bends it a little; the ray's reach test
     // in association is tolerant of that).

@@ -24,7 +24,7 @@ function trackSeenBy(cameraId: string, t: number, neck: Ray, vx = 0): Track {
     exited: false,
     wrists: [],
     path: [],
-    rays: { [cameraId]: { t, wrist: [null, null], elbow: [null, null], shoulder: [null, null], neck } },
+    rays: { [cameraId]: { t, wrist: [null, null], neck } },
   };
 }
 
