@@ -78,4 +78,24 @@ describe('association from wrists', () => {
     const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
   });
+
+  it('a hand in the shelf of someone bound to no session sends the event to review', () => {
+    // Two sessions' shoppers stand back from the shelf; a person the gate never bound reaches in.
+    const a = track('a', 1.3, 3.2, [{ t: 1000, p: [1.7, 3.2, 0.9], tri: true }]);
+    const b = track('b', 1.2, 6.5, [{ t: 1000, p: [1.5, 6.5, 0.9], tri: true }]);
+    const stranger = {
+      ...track('u', 1.6, 3.6, [{ t: 1000, p: [2.2, 3.3, 0.3], tri: true }]),
+      sessionId: null,
+    };
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const present = [session('a'), session('b')];
+    const r = associate([shelf], 900, 1100, present, (id) => tracks[id] ?? [], true, undefined, undefined, [
+      stranger,
+    ]);
+    expect(r.candidates[0]?.sessionId).toBe('a');
+    expect(r.uncertain).toMatch(/unidentified shopper/);
+    // Without the stranger, a's hand at 0.3 m from the shelf is the only one there: certain.
+    const alone = associate([shelf], 900, 1100, present, (id) => tracks[id] ?? [], true);
+    expect(alone.uncertain).toBeUndefined();
+  });
 });

@@ -148,6 +148,8 @@ export function associate(
   /** Whether a track's identity is in doubt right now (an unresolved close pass). */
   inDoubt: (trackId: string) => boolean = () => false,
   p: AssociationParams = DEFAULT_ASSOCIATION,
+  /** Tracks seen lately that no session is bound to. */
+  unbound: Track[] = [],
 ): AssociationResult {
   if (present.length === 0) return { candidates: [], uncertain: 'no shopper inside the store' };
   if (present.length === 1)
@@ -183,5 +185,12 @@ export function associate(
     result.uncertain = 'shopper passed close to another; identities may have swapped';
   else if (actor && inDoubt(actor.id))
     result.uncertain = 'shopper is next to another; identities not yet resolved';
+  else if (unbound.length > 0) {
+    // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
+    const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
+    const wu = Math.exp(-0.5 * ((u * u - best * best) / (p.sigma * p.sigma)));
+    if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity)
+      result.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${best.toFixed(2)} m)`;
+  }
   return result;
 }

@@ -208,6 +208,9 @@ class StoreTracker implements Tracker {
       this.camerasUp(req.t1) || this.camerasUp(req.t0),
       (trackId) => this.encounters.pending(trackId),
       this.params,
+      this.tracks.tracks.filter(
+        (tr) => tr.sessionId === null && !tr.exited && tr.lastT >= req.t0 - this.params.before,
+      ),
     );
   }
 
