@@ -257,7 +257,8 @@ class StoreTracker implements Tracker {
     return {
       sessions: this.registry.sessions,
       unscanned: this.registry.unscannedPassages,
-      tracks: this.tracks.tracks,
+      // Per-camera rays only pair views within 70 ms (and hold the camera and the detection): not state.
+      tracks: this.tracks.tracks.map((tr) => ({ ...tr, rays: {} })),
       nextId: this.tracks.nextId,
       pendingExits: this.pendingExits,
       birthSlots: this.birthSlots,
@@ -277,7 +278,7 @@ class StoreTracker implements Tracker {
     const s = state as TrackerSnapshot;
     this.registry.sessions = s.sessions;
     this.registry.unscannedPassages = s.unscanned;
-    this.tracks.tracks = s.tracks;
+    this.tracks.tracks = s.tracks.map((tr) => ({ ...tr, rays: {} }));
     this.tracks.nextId = s.nextId;
     this.pendingExits = s.pendingExits;
     this.birthSlots = s.birthSlots;
