@@ -92,6 +92,27 @@ function acrossViews(
   return rays.length >= 2 ? triangulate(rays) : undefined;
 }
 
+// Pickers of one joint's ray from a view, defined once (not per detection: this is the hot path).
+const leftWrist = (v: ViewRays) => v.wrist[0];
+const rightWrist = (v: ViewRays) => v.wrist[1];
+const leftElbow = (v: ViewRays) => jointRay(v, ELBOW[0]);
+const rightElbow = (v: ViewRays) => jointRay(v, ELBOW[1]);
+const leftShoulder = (v: ViewRays) => jointRay(v, SHOULDER[0]);
+const rightShoulder = (v: ViewRays) => jointRay(v, SHOULDER[1]);
+const neckOf = (v: ViewRays) => v.neck;
+
+/** A triangulated wrist within reach of the body and between floor and 2.4 m, else undefined. */
+function reachable(tr: LimbTrack, p: V3 | undefined): V3 | undefined {
+  return p && Math.hypot(p[0] - tr.x, p[1] - tr.y) <= MAX_REACH && p[2] >= 0 && p[2] <= 2.4 ? p : undefined;
+}
+
+/** One view's wrist: its ray, the body it belongs to, and a guess near the body axis. */
+function singleView(tr: LimbTrack, t: number, ray: Ray, arm: boolean): WristSample {
+  const s: WristSample = { t, p: nearAxis(ray, tr.x, tr.y), tri: false, ray, body: [tr.x, tr.y] };
+  if (arm) s.arm = true;
+  return s;
+}
+
 export interface LimbTrack {
   x: number;
   y: number;
@@ -105,22 +126,12 @@ export interface LimbTrack {
  */
 export function addLimbs(tr: LimbTrack, t: number, cam: CameraModel, det: Det): number | undefined {
   const seen: ViewRays = { t, wrist: [null, null], neck: null, cam, det };
-  const reachable = (p: V3 | undefined) =>
-    p && Math.hypot(p[0] - tr.x, p[1] - tr.y) <= MAX_REACH && p[2] >= 0 && p[2] <= 2.4 ? p : undefined;
   for (const side of [0, 1] as const) {
     const wrist = rayOf(cam, det, WRIST[side]);
     seen.wrist[side] = wrist;
-    const single = (ray: Ray, arm: boolean): WristSample => ({
-      t,
-      p: nearAxis(ray, tr.x, tr.y),
-      tri: false,
-      ray,
-      body: [tr.x, tr.y],
-      ...(arm ? { arm } : {}),
-    });
     if (wrist) {
-      const p = reachable(acrossViews(wrist, tr.rays, cam.id, t, (v) => v.wrist[side]));
-      tr.wrists.push(p ? { t, p, tri: true } : single(wrist, false));
+      const p = reachable(tr, acrossViews(wrist, tr.rays, cam.id, t, side === 0 ? leftWrist : rightWrist));
+      tr.wrists.push(p ? { t, p, tri: true } : singleView(tr, t, wrist, false));
       continue;
     }
     // A hand deep in a shelf is hidden from every camera, but the arm reaching for it is not.
@@ -129,18 +140,18 @@ export function addLimbs(tr: LimbTrack, t: number, cam: CameraModel, det: Det): 
     const e = elbow && shoulder ? det.keypoints[ELBOW[side]] : undefined;
     const s = elbow && shoulder ? det.keypoints[SHOULDER[side]] : undefined;
     if (!elbow || !shoulder || !e || !s) continue;
-    const e3 = acrossViews(elbow, tr.rays, cam.id, t, (v) => jointRay(v, ELBOW[side]));
-    const s3 = acrossViews(shoulder, tr.rays, cam.id, t, (v) => jointRay(v, SHOULDER[side]));
-    const p = e3 && s3 ? reachable(alongArm(s3, e3)) : undefined;
+    const e3 = acrossViews(elbow, tr.rays, cam.id, t, side === 0 ? leftElbow : rightElbow);
+    const s3 = acrossViews(shoulder, tr.rays, cam.id, t, side === 0 ? leftShoulder : rightShoulder);
+    const p = e3 && s3 ? reachable(tr, alongArm(s3, e3)) : undefined;
     // One view: continue the arm in the image (perspective bends it a little; the ray's reach test
     // in association is tolerant of that).
     const px = alongArm([s[0], s[1]], [e[0], e[1]]);
-    tr.wrists.push(p ? { t, p, tri: true, arm: true } : single(cam.unproject(px[0], px[1]), true));
+    tr.wrists.push(p ? { t, p, tri: true, arm: true } : singleView(tr, t, cam.unproject(px[0], px[1]), true));
   }
   seen.neck = neckRay(cam, det);
   let height: number | undefined;
   if (seen.neck) {
-    const p = acrossViews(seen.neck, tr.rays, cam.id, t, (v) => v.neck);
+    const p = acrossViews(seen.neck, tr.rays, cam.id, t, neckOf);
     const h = p ? p[2] / NECK_RATIO : undefined;
     if (p && h !== undefined && h > 1.2 && h < 2.3 && Math.hypot(p[0] - tr.x, p[1] - tr.y) < 0.5) height = h;
   }
