@@ -1,13 +1,5 @@
-import type { GateConfig } from '../core/store/schema.ts';
 import type { Step, World } from './shopper-types.ts';
 import type { Shopper } from './shoppers.ts';
-
-export function crosses(a: [number, number], b: [number, number], g: GateConfig['line']): boolean {
-  const [[x1, y1], [x2, y2]] = g;
-  const d = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
-  const e = (px: number, py: number) => (b[0] - a[0]) * (py - a[1]) - (b[1] - a[1]) * (px - a[0]);
-  return d(...a) * d(...b) < 0 && e(x1, y1) * e(x2, y2) < 0;
-}
 
 /**
  * People do not walk through each other: with someone close ahead, step aside (never into a shelf)

@@ -1,8 +1,9 @@
 import type { V3 } from '../core/geometry/camera-model.ts';
+import { crossesLine } from '../core/geometry/floor-lines.ts';
 import type { BodyPose } from './cameras.ts';
 import { lift, putDown, shakeAround } from './shelf-handling.ts';
 import type { Held, Session, Step, World } from './shopper-types.ts';
-import { crosses, freeSpot, makeWay } from './shopper-walking.ts';
+import { freeSpot, makeWay } from './shopper-walking.ts';
 
 export { standPoint } from './shelf-handling.ts';
 export type { Session, World } from './shopper-types.ts';
@@ -129,7 +130,10 @@ export class Shopper {
       this.stride += (Math.min(d, (this.speed * dt) / 1000) / 0.7) * Math.PI;
       if (s.gate) {
         for (const g of this.w.store.config.gates) {
-          if (g.kind === (s.gate === 'in' ? 'entry' : 'exit') && crosses(from, [this.x, this.y], g.line)) {
+          if (
+            g.kind === (s.gate === 'in' ? 'entry' : 'exit') &&
+            crossesLine(from, [this.x, this.y], g.line)
+          ) {
             this.w.passage(g, t);
             this.inside = s.gate === 'in';
           }

@@ -1,3 +1,4 @@
+import { crossesLine, distanceToLine } from '../../core/geometry/floor-lines.ts';
 import type { GateConfig, Rect } from '../../core/store/schema.ts';
 import type { Track } from './track-manager.ts';
 
@@ -20,15 +21,6 @@ const BIRTH_WINDOW_MS = 2500;
 /** An unmatched detection this close (m) to an entry zone may be a shopper just in. */
 const ENTRY_MARGIN_M = 0.7;
 
-export function segmentDistance(x: number, y: number, line: GateConfig['line']): number {
-  const [[ax, ay], [bx, by]] = line;
-  const dx = bx - ax;
-  const dy = by - ay;
-  const len2 = dx * dx + dy * dy;
-  const s = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len2));
-  return Math.hypot(x - (ax + s * dx), y - (ay + s * dy));
-}
-
 function inRect(x: number, y: number, r: Rect, margin: number): boolean {
   return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
 }
@@ -39,7 +31,7 @@ export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string,
   let bestD = 1.2;
   for (const tr of tracks) {
     if (tr.sessionId !== null || tr.exited || Math.abs(t - tr.lastT) > 1500) continue;
-    const d = segmentDistance(tr.x, tr.y, gate.line);
+    const d = distanceToLine(tr.x, tr.y, gate.line);
     if (d < bestD) {
       best = tr;
       bestD = d;
@@ -49,15 +41,6 @@ export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string,
   return best !== undefined;
 }
 
-/** Whether segment a→b and the gate line cross. */
-function crosses(a: readonly number[], b: readonly number[], line: GateConfig['line']): boolean {
-  const [[x1, y1], [x2, y2]] = line;
-  const [ax, ay, bx, by] = [a[0] ?? 0, a[1] ?? 0, b[0] ?? 0, b[1] ?? 0];
-  const side = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
-  const across = (px: number, py: number) => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-  return side(ax, ay) * side(bx, by) < 0 && across(x1, y1) * across(x2, y2) < 0;
-}
-
 /** When the track walked in through the line since `since`: its path crossed it, or it was born inside. */
 function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: number): number | undefined {
   const pts = [...tr.path.map(([t, x, y]) => [x, y, t] as const), [tr.x, tr.y, tr.lastT] as const];
@@ -65,7 +48,7 @@ function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: numb
     const b = pts[i] as readonly [number, number, number];
     const a = pts[i - 1] as readonly [number, number, number];
     if (b[2] < since) break;
-    if (crosses(a, b, line)) return (a[2] + b[2]) / 2;
+    if (crossesLine(a, b, line)) return (a[2] + b[2]) / 2;
   }
   const first = pts[0] as readonly [number, number, number];
   return tr.bornAt >= since && inside(first[0], first[1]) ? tr.bornAt : undefined;
@@ -100,7 +83,7 @@ export function bindPassages(
     let bestDt = Number.POSITIVE_INFINITY;
     for (const tr of tracks) {
       if (tr.sessionId !== null || tr.exited || now - tr.lastT > 500) continue;
-      if (!side(tr.x, tr.y) || segmentDistance(tr.x, tr.y, gate.line) > BIND_REACH_M) continue;
+      if (!side(tr.x, tr.y) || distanceToLine(tr.x, tr.y, gate.line) > BIND_REACH_M) continue;
       const at = cameInAt(tr, gate.line, side, slot.t - CAME_IN_BEFORE_MS);
       if (at !== undefined && Math.abs(at - slot.t) < bestDt) {
         best = tr;
@@ -160,7 +143,7 @@ export function nearestToExit(tracks: Track[], gate: GateConfig, t: number): Tra
   let bestD = 2.5;
   for (const tr of tracks) {
     if (tr.exited || tr.sessionId === null || t - tr.lastT > 5000) continue;
-    const d = segmentDistance(tr.x, tr.y, gate.line);
+    const d = distanceToLine(tr.x, tr.y, gate.line);
     if (d < bestD) {
       best = tr;
       bestD = d;
