@@ -66,8 +66,10 @@ export class ShopperSessions {
   ): { accountId: string; expiresAt: number } | undefined {
     if (!value || !Cookie.safeParse(value).success) return undefined;
     const [idPart = '', exp = '', sig = ''] = value.split('.');
-    const want = this.mac(purpose, idPart, exp);
-    const got = Buffer.from(sig, 'base64url');
+    // Compared as text: decoding would accept other spellings of the same bytes (base64url's last
+    // character carries unused bits), so a changed character could still pass.
+    const want = Buffer.from(this.mac(purpose, idPart, exp).toString('base64url'));
+    const got = Buffer.from(sig);
     if (got.length !== want.length || !timingSafeEqual(got, want)) return undefined;
     const expiresAt = Number(exp);
     if (!(expiresAt > this.now())) return undefined;
