@@ -5,9 +5,19 @@ export type FloorLine = readonly [readonly [number, number], readonly [number, n
 export function crossesLine(a: readonly number[], b: readonly number[], line: FloorLine): boolean {
   const [[x1, y1], [x2, y2]] = line;
   const [ax, ay, bx, by] = [a[0] ?? 0, a[1] ?? 0, b[0] ?? 0, b[1] ?? 0];
-  const side = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
   const across = (px: number, py: number) => (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-  return side(ax, ay) * side(bx, by) < 0 && across(x1, y1) * across(x2, y2) < 0;
+  return cross(ax, ay, line) * cross(bx, by, line) < 0 && across(x1, y1) * across(x2, y2) < 0;
+}
+
+/** Signed area of the line and a point: which side of the (infinite) line the point lies on. */
+function cross(x: number, y: number, line: FloorLine): number {
+  const [[x1, y1], [x2, y2]] = line;
+  return (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1);
+}
+
+/** Which side of the line a point is on: 1, −1, or 0 on it. */
+export function sideOfLine(x: number, y: number, line: FloorLine): number {
+  return Math.sign(cross(x, y, line));
 }
 
 /** Distance (m) from a floor point to the segment. */

@@ -1,4 +1,4 @@
-import { crossesLine, distanceToLine } from '../../core/geometry/floor-lines.ts';
+import { crossesLine, distanceToLine, sideOfLine } from '../../core/geometry/floor-lines.ts';
 import type { GateConfig, Rect } from '../../core/store/schema.ts';
 import type { Track } from './track-manager.ts';
 
@@ -25,18 +25,34 @@ function inRect(x: number, y: number, r: Rect, margin: number): boolean {
   return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
 }
 
-/** Binds the unbound track nearest the entry line (within 1.2 m) to the session; false if none. */
-export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string, t: number): boolean {
+/** The track closest to the line, within `reach` (m), among those `eligible`. */
+function nearestToLine(
+  tracks: Track[],
+  line: GateConfig['line'],
+  reach: number,
+  eligible: (tr: Track) => boolean,
+): Track | undefined {
   let best: Track | undefined;
-  let bestD = 1.2;
+  let bestD = reach;
   for (const tr of tracks) {
-    if (tr.sessionId !== null || tr.exited || Math.abs(t - tr.lastT) > 1500) continue;
-    const d = distanceToLine(tr.x, tr.y, gate.line);
+    if (!eligible(tr)) continue;
+    const d = distanceToLine(tr.x, tr.y, line);
     if (d < bestD) {
       best = tr;
       bestD = d;
     }
   }
+  return best;
+}
+
+/** Binds the unbound track nearest the entry line (within 1.2 m) to the session; false if none. */
+export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string, t: number): boolean {
+  const best = nearestToLine(
+    tracks,
+    gate.line,
+    1.2,
+    (tr) => tr.sessionId === null && !tr.exited && Math.abs(t - tr.lastT) <= 1500,
+  );
   if (best) best.sessionId = sessionId;
   return best !== undefined;
 }
@@ -107,10 +123,8 @@ export type Side = (x: number, y: number) => boolean;
 
 /** The store side of a gate: where the middle of the floor is (gates sit on the perimeter). */
 export function storeSide(gate: GateConfig, floor: { width: number; depth: number }): Side {
-  const [[x1, y1], [x2, y2]] = gate.line;
-  const side = (px: number, py: number) => (x2 - x1) * (py - y1) - (y2 - y1) * (px - x1);
-  const centre = Math.sign(side(floor.width / 2, floor.depth / 2));
-  return (x, y) => Math.sign(side(x, y)) === centre;
+  const centre = sideOfLine(floor.width / 2, floor.depth / 2, gate.line);
+  return (x, y) => sideOfLine(x, y, gate.line) === centre;
 }
 
 /**
@@ -139,15 +153,10 @@ export function takeBirthSlot(
 
 /** The bound track seen lately that is closest to the exit line (within 2.5 m), if any. */
 export function nearestToExit(tracks: Track[], gate: GateConfig, t: number): Track | undefined {
-  let best: Track | undefined;
-  let bestD = 2.5;
-  for (const tr of tracks) {
-    if (tr.exited || tr.sessionId === null || t - tr.lastT > 5000) continue;
-    const d = distanceToLine(tr.x, tr.y, gate.line);
-    if (d < bestD) {
-      best = tr;
-      bestD = d;
-    }
-  }
-  return best;
+  return nearestToLine(
+    tracks,
+    gate.line,
+    2.5,
+    (tr) => !tr.exited && tr.sessionId !== null && t - tr.lastT <= 5000,
+  );
 }
