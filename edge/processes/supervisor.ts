@@ -70,6 +70,9 @@ async function serveMetrics(reporter: WorkerReporter, host: string, port: number
   return server;
 }
 
+/** How long held reports wait after our probe's round trip, for the other subscribers to be back. */
+const RESUBSCRIBE_GRACE_MS = 1000;
+
 /** Publishes a probe `device.status` until it comes back through the proxy, or `ms` pass. */
 async function busReachable(bus: ZmqBus, deviceId: string, ms: number): Promise<boolean> {
   let seen = false;
@@ -113,7 +116,11 @@ export async function startSupervisor(cfg: SupervisorConfig): Promise<Supervisor
     try {
       while (!stopped && (!proxyWorker || proxyWorker.state === 'running'))
         if (await busReachable(bus, probeId, 5_000)) {
-          sink.release();
+          // Our round trip proves only our own sockets are back; the other processes reconnect to
+          // the new proxy on the same 100 ms schedule but may resubscribe a little later, and what
+          // is published before they do is lost to them.
+          await new Promise((r) => setTimeout(r, RESUBSCRIBE_GRACE_MS));
+          if (!stopped) sink.release();
           return;
         }
     } finally {
