@@ -217,9 +217,10 @@ class FusionEngine implements Engine {
     });
   }
 
-  private onExited(s: SessionInfo & { exitedAt: number }): void {
+  private onExited(s: SessionInfo & { exitedAt: number; doubt?: string }): void {
     if (!this.carts.has(s.sessionId)) this.carts.open(s);
     this.carts.exited(s.sessionId, s.exitedAt, s.members);
+    if (s.doubt) this.carts.addReason(s.sessionId, `exit: ${s.doubt}`);
     if (!this.pendingFinal.some((p) => p.sessionId === s.sessionId))
       this.pendingFinal.push({ sessionId: s.sessionId, exitedAt: s.exitedAt });
     this.storage?.logDecision(`exit:${s.sessionId}`, 'session-exit', s);

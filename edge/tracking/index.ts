@@ -25,8 +25,12 @@ export interface SessionInfo {
 /** Callbacks the tracker fires as sessions start and end. */
 export interface SessionListener {
   opened(s: SessionInfo): void;
-  /** The session's last member crossed the exit. */
-  exited(s: SessionInfo & { exitedAt: number }): void;
+  /**
+   * The session's last member crossed the exit. `doubt` is set when the track that walked out may
+   * have been following another shopper (an unresolved close pass): the cart must not be charged
+   * as is, the shopper who scanned in may still be inside.
+   */
+  exited(s: SessionInfo & { exitedAt: number; doubt?: string }): void;
 }
 
 export interface AssociationRequest {

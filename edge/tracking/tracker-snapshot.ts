@@ -4,6 +4,13 @@ import type { BirthSlot } from './gate-binding.ts';
 import type { SessionRecord } from './session-registry.ts';
 import type { Track } from './track-manager.ts';
 
+/** A session whose last member walked out; `doubt` says why that may have been someone else. */
+export interface PendingExit {
+  t: number;
+  sessionId: string;
+  doubt?: string;
+}
+
 /**
  * Everything the tracker needs to resume after a crash, as the engine stores it in SQLite. It is
  * our own snapshot (JSON written by the tracker itself), so fields added later are optional.
@@ -13,7 +20,8 @@ export interface TrackerSnapshot {
   unscanned: number;
   tracks: Track[];
   nextId: number;
-  pendingExits: Array<{ t: number; sessionId: string }>;
+  pendingExits: PendingExit[];
+  exitDoubts?: Record<string, string>;
   birthSlots: BirthSlot[];
   cameraLast: Record<string, number>;
   cameraDown: Record<string, boolean>;

@@ -9,7 +9,7 @@ const T0 = 1_800_000_000_000;
 
 function setup(options: TrackerOptions = {}) {
   const opened: SessionInfo[] = [];
-  const exited: Array<SessionInfo & { exitedAt: number }> = [];
+  const exited: Array<SessionInfo & { exitedAt: number; doubt?: string }> = [];
   const tracker = createTracker(
     store,
     { opened: (s) => opened.push(s), exited: (s) => exited.push(s) },
@@ -123,6 +123,31 @@ describe('tracker', () => {
     expect(plain.a.candidates[0]?.sessionId).toBe(plain.opened[0]?.sessionId);
   });
 
+  it('doubts an exit by a track that may have swapped with a shopper still inside', () => {
+    const run = (contestDistance: number) => {
+      const { tracker, opened, exited, step } = setup({ contestDistance });
+      tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+      tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+      let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
+      tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+      tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+      // B walks straight through where A stands (same heights: nothing tells them apart after).
+      t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+      // The one at A's place walks out; the other stays at the shelf.
+      t = walk(step, t, [1.4, 3.2], [11.0, 1.2], 9000, () => [{ x: 1.4, y: 4.6 }]);
+      tracker.onGatePassage({ gateId: 'gate-out', t, direction: 'out' });
+      tracker.advance(t + 10);
+      return { opened, exited };
+    };
+    const doubted = run(0.3);
+    expect(doubted.exited).toHaveLength(1);
+    expect(doubted.exited[0]?.sessionId).toBe(doubted.opened[0]?.sessionId);
+    expect(doubted.exited[0]?.doubt).toMatch(/another one still inside/);
+    // Without the close-pass check the same exit is taken at face value.
+    const plain = run(0);
+    expect(plain.exited).toHaveLength(1);
+    expect(plain.exited[0]?.doubt).toBeUndefined();
+  });
   it('keeps identities through a 1.5 s occlusion while another shopper walks nearby', () => {
     const { tracker, opened, step } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
