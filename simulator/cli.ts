@@ -171,7 +171,7 @@ export function registerSimulatorCommands(program: Command): void {
       const s = scoreReceipts(truth, await readReceipts(receiptsPath));
       const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
       process.stdout.write(
-        `sessions     ${s.sessions}\nexact        ${pct(s.exact)}\nprecision    ${pct(s.precision)}\nrecall       ${pct(s.recall)}\nf1           ${s.f1.toFixed(4)}\nreview rate  ${pct(s.reviewRate)}\n`,
+        `sessions     ${s.sessions}\nexact        ${pct(s.exact)}\nprecision    ${pct(s.precision)}\nrecall       ${pct(s.recall)}\nf1           ${s.f1.toFixed(4)}\nreview rate  ${pct(s.reviewRate)}\nwrong charge ${pct(s.wrongChargeRate)}\novercharge   ${pct(s.overchargeRate)}\n`,
       );
       if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     });

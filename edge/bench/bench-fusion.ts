@@ -75,12 +75,16 @@ for (const preset of presets) {
     scores.push(sc);
     what.push(ev);
   }
-  const mean = (k: 'exact' | 'f1' | 'reviewRate') => r4(scores.reduce((s, x) => s + x[k], 0) / scores.length);
+  const mean = (k: 'exact' | 'f1' | 'reviewRate' | 'wrongChargeRate' | 'overchargeRate') =>
+    r4(scores.reduce((s, x) => s + x[k], 0) / scores.length);
   const sum = (k: keyof EventAccuracy) => what.reduce((s, x) => s + x[k], 0);
   result[preset] = {
     exact: mean('exact'),
     f1: mean('f1'),
     reviewRate: mean('reviewRate'),
+    // Charged without review and wrong; of those, billing something not carried out.
+    wrongCharge: mean('wrongChargeRate'),
+    overcharge: mean('overchargeRate'),
     sessions: scores.reduce((s, x) => s + x.sessions, 0),
     // The "what" half alone: interactions whose best hypothesis is the true sku × count × direction.
     eventAccuracy: r4(sum('correct') / Math.max(1, sum('truth'))),
