@@ -3,7 +3,7 @@ import type { Ray, V3 } from '../../core/geometry/camera-model.ts';
 import type { Box3 } from '../../core/store/schema.ts';
 import type { SessionRecord } from '../tracking/session-registry.ts';
 import type { Track, WristSample } from '../tracking/track-manager.ts';
-import { associate } from './index.ts';
+import { associate, DEFAULT_ASSOCIATION } from './index.ts';
 
 // The bottom shelf of a gondola whose face is at x = 2.0.
 const shelf: Box3 = { min: [2, 3, 0.15], max: [2.5, 3.4, 0.51] };
@@ -97,5 +97,58 @@ describe('association from wrists', () => {
     // Without the stranger, a's hand at 0.3 m from the shelf is the only one there: certain.
     const alone = associate([shelf], 900, 1100, present, (id) => tracks[id] ?? [], true);
     expect(alone.uncertain).toBeUndefined();
+  });
+
+  it('names as rivals the sessions a contested or pending actor may really be, and lost sessions when nobody is near', () => {
+    const actor = {
+      ...track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]),
+      contested: { c: 800 },
+    };
+    const b = track('b', 1.2, 8.0, [{ t: 1000, p: [1.4, 8.0, 0.9], tri: true }]);
+    const c = track('c', 5.0, 8.0, [{ t: 1000, p: [5.2, 8.0, 0.9], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [actor], b: [b], c: [c] };
+    const present = [session('a'), session('b'), session('c')];
+    const swapped = associate([shelf], 900, 1100, present, (id) => tracks[id] ?? [], true);
+    expect(swapped.candidates[0]?.sessionId).toBe('a');
+    expect(swapped.uncertain).toMatch(/may have swapped/);
+    // c is far from the shelf (p ≈ 0), yet a's track may be following c's shopper.
+    expect(swapped.rivals).toEqual(['c']);
+    const calm = { ...actor, contested: undefined };
+    const pending = associate(
+      [shelf],
+      900,
+      1100,
+      present,
+      (id) => (id === 'a' ? [calm] : (tracks[id] ?? [])),
+      true,
+      (id) => (id === 'a' ? ['b'] : undefined),
+    );
+    expect(pending.uncertain).toMatch(/not yet resolved/);
+    expect(pending.rivals).toEqual(['b']);
+    const certain = associate(
+      [shelf],
+      900,
+      1100,
+      present,
+      (id) => (id === 'a' ? [calm] : (tracks[id] ?? [])),
+      true,
+    );
+    expect(certain.uncertain).toBeUndefined();
+    expect(certain.rivals).toBeUndefined();
+    // Nobody within reach of the shelf: b was tracked elsewhere, c's track has been lost since 500.
+    const away = { ...calm, x: 6, y: 6, wrists: [], path: [[1000, 6, 6]] as Array<[number, number, number]> };
+    const lostC = { ...c, lastT: 500, wrists: [], path: [[500, 5, 8]] as Array<[number, number, number]> };
+    const nobody = associate(
+      [shelf],
+      900,
+      1100,
+      present,
+      (id) => (id === 'a' ? [away] : id === 'c' ? [lostC] : (tracks[id] ?? [])),
+      true,
+      undefined,
+      { ...DEFAULT_ASSOCIATION, before: 200, after: 200 },
+    );
+    expect(nobody.uncertain).toMatch(/nearest shopper/);
+    expect(nobody.rivals).toEqual(['c']);
   });
 });

@@ -145,8 +145,11 @@ export function associate(
   present: SessionRecord[],
   tracksOf: (sessionId: string) => Track[],
   camerasUp: boolean,
-  /** Whether a track's identity is in doubt right now (an unresolved close pass). */
-  inDoubt: (trackId: string) => boolean = () => false,
+  /**
+   * The sessions a track may be confused with right now (it is in an unresolved close pass), or
+   * undefined when its identity is not in doubt.
+   */
+  inDoubt: (trackId: string) => string[] | undefined = () => undefined,
   p: AssociationParams = DEFAULT_ASSOCIATION,
   /** Tracks seen lately that no session is bound to. */
   unbound: Track[] = [],
@@ -177,14 +180,15 @@ export function associate(
   const winner = candidates[0];
   // Whose identity matters: the member who reached in (a group's other members may be elsewhere).
   const actor = winner?.track;
-  const swapped = Object.keys(actor?.contested ?? {});
+  const here = (id: string) => id !== winner?.sessionId && present.some((s) => s.sessionId === id);
+  const swapped = Object.keys(actor?.contested ?? {}).filter(here);
+  const pending = actor ? inDoubt(actor.id)?.filter(here) : undefined;
   if (best > p.maxDistance) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
   else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
-  else if (swapped.some((id) => present.some((s) => s.sessionId === id)))
+  else if (swapped.length > 0)
     result.uncertain = 'shopper passed close to another; identities may have swapped';
-  else if (actor && inDoubt(actor.id))
-    result.uncertain = 'shopper is next to another; identities not yet resolved';
+  else if (pending) result.uncertain = 'shopper is next to another; identities not yet resolved';
   else if (unbound.length > 0) {
     // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
     const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
@@ -192,5 +196,18 @@ export function associate(
     if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity)
       result.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${best.toFixed(2)} m)`;
   }
+  // Whoever the actor's track may really be is a candidate too, however far their own track is. When
+  // no bound track explains the reach, the sessions whose tracks are lost are the likeliest owners.
+  const nobody =
+    result.uncertain !== undefined &&
+    (best > p.maxDistance || result.uncertain.startsWith('an unidentified'));
+  const lost = nobody
+    ? present
+        .filter((s) => tracksOf(s.sessionId).every((tr) => tr.lastT < t0 - p.before))
+        .map((s) => s.sessionId)
+        .filter(here)
+    : [];
+  const rivals = [...new Set([...swapped, ...(pending ?? []), ...lost])];
+  if (result.uncertain && rivals.length > 0) result.rivals = rivals;
   return result;
 }

@@ -24,7 +24,13 @@ const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
  */
 export function decideEvent(
   draft: ShelfEventDraft,
-  deps: { store: StoreModel; tracker: Tracker; inference: ItemInference; carts: CartBook; cfg: EngineConfig },
+  deps: {
+    store: StoreModel;
+    tracker: Pick<Tracker, 'associate'>;
+    inference: ItemInference;
+    carts: CartBook;
+    cfg: EngineConfig;
+  },
   foreign: ForeignStock,
 ): Decision {
   const { store, tracker, inference, carts, cfg } = deps;
@@ -83,6 +89,12 @@ export function decideEvent(
   for (const c of candidates.slice(1)) {
     if (c.prob >= plausible)
       carts.doubt(c.sessionId, c.prob, review ? `${draft.id}: may be theirs (${review})` : undefined);
+  }
+  // A track that may follow a rival's shopper makes the event possibly the rival's: as likely as not.
+  for (const id of assoc.rivals ?? []) {
+    if (id === top?.sessionId || !carts.has(id)) continue;
+    if (candidates.some((c) => c.sessionId === id && c.prob >= plausible)) continue;
+    carts.doubt(id, 0.5, `${draft.id}: may be theirs (${review ?? assoc.uncertain})`);
   }
   const event: ShelfEvent = {
     id: draft.id,

@@ -238,7 +238,7 @@ class StoreTracker implements Tracker {
       present,
       (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
       this.camerasUp(req.t1) || this.camerasUp(req.t0),
-      (trackId) => this.encounters.pending(trackId),
+      (trackId) => this.encounters.rivals(trackId),
       this.params,
       this.tracks.tracks.filter(
         (tr) => tr.sessionId === null && !tr.exited && tr.lastT >= req.t0 - this.params.before,

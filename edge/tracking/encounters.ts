@@ -80,6 +80,17 @@ export class EncounterBook {
   }
 
   /**
+   * For a track in an unresolved group, the sessions of the identities it may have taken (the other
+   * members' own, and any not yet confirmed); undefined when it is in no open group.
+   */
+  rivals(trackId: string): string[] | undefined {
+    const e = this.open.find((x) => x.ids.includes(trackId));
+    if (!e) return undefined;
+    const own = e.pool.find((x) => x.trackId === trackId)?.sessionId;
+    return [...new Set(e.pool.map((x) => x.sessionId).filter((s) => s !== own))];
+  }
+
+  /**
    * Called a few times a second with the bound tracks in the store (`live`) and every track seen
    * lately, bound or not (`everyone`: an unbound person nearby also spoils a height sample).
    */

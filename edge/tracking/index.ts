@@ -46,6 +46,11 @@ export interface AssociationResult {
   candidates: Candidate[];
   /** Set when attribution is not trustworthy (cameras down, nobody near, ...): the event goes to review. */
   uncertain?: string;
+  /**
+   * Sessions whose shopper the acting track may really be following (a close pass not resolved by
+   * heights): the event may be theirs whatever their own tracks' wrists say, so they share the doubt.
+   */
+  rivals?: string[];
 }
 
 /** Bad-input and activity counters; exported to Prometheus by edge/tracking/metrics.ts. */
