@@ -1,4 +1,5 @@
 import type { ShelfEventConfig } from './config.ts';
+import { closeActive, plateSigma, segmentSample, startActive } from './plate-segmentation.ts';
 import {
   type Batch,
   initialPlateState,
@@ -26,7 +27,7 @@ export class PlateDetector {
   }
 
   get sigma(): number {
-    return Math.max(Math.sqrt(this.s.variance), this.cfg.minNoiseGrams);
+    return plateSigma(this.s, this.cfg);
   }
 
   get active(): boolean {
@@ -107,7 +108,7 @@ export class PlateDetector {
           this.recover(t);
         }
         s.lastT = t;
-        this.sample(t, x, b.periodMs);
+        segmentSample(s, this.cfg, t, x, b.periodMs);
       }
     }
     const heard = s.lastT ?? s.lastReceivedAt;
@@ -122,7 +123,7 @@ export class PlateDetector {
     if (s.fault) return;
     s.fault = { since: t, reason };
     notices.push({ kind: 'fault', plateId: s.plateId, t, reason });
-    if (s.mode === 'active') this.closeActive(t, reason);
+    if (s.mode === 'active') closeActive(s, this.cfg, t, reason);
   }
 
   get fault(): { since: number; reason: string } | null {
@@ -141,186 +142,11 @@ export class PlateDetector {
     s.fault = null;
     // Whatever happened while we were blind is one interaction from the fault's start to now.
     s.faultCarry = `${reason} from ${Math.round(since)} to ${Math.round(t)}`;
-    if (s.baseline !== null) this.startActive(since);
+    if (s.baseline !== null) startActive(s, this.cfg, since);
     s.prevX = null;
     s.ring = [];
     s.ringT = [];
     s.ringSum = 0;
-  }
-
-  private sample(t: number, x: number, period: number): void {
-    const s = this.s;
-    if (s.baseline === null) {
-      this.warmSample(t, x, period);
-      return;
-    }
-    if (s.mode === 'stable') this.stableSample(t, x, period);
-    else this.activeSample(t, x, period);
-  }
-
-  /** Until the first quiet window the plate has no baseline: learn the noise, then start stable. */
-  private warmSample(t: number, x: number, period: number): void {
-    const s = this.s;
-    if (s.prevX !== null) {
-      s.nNoise++;
-      s.variance += ((x - s.prevX) ** 2 / 2 - s.variance) / s.nNoise;
-    }
-    s.prevX = x;
-    s.win.push(x);
-    s.winT.push(t);
-    const w = Math.max(3, Math.round(this.cfg.settleMs / period));
-    while (s.win.length > w) {
-      s.win.shift();
-      s.winT.shift();
-    }
-    if (s.win.length < w || s.nNoise < 2 * w) return;
-    let sum = 0;
-    for (const v of s.win) sum += v;
-    const mean = sum / w;
-    let ss = 0;
-    for (const v of s.win) ss += (v - mean) ** 2;
-    if (Math.sqrt(ss / (w - 1)) <= this.cfg.settleSigmas * this.sigma) {
-      s.baseline = mean;
-      s.nStable = w;
-      s.win = [];
-      s.winT = [];
-      s.prevX = null;
-    }
-  }
-
-  private stableSample(t: number, x: number, period: number): void {
-    const s = this.s;
-    const cfg = this.cfg;
-    const base = s.baseline as number;
-    const sigma = this.sigma;
-    if (s.prevX !== null) {
-      const d2 = Math.min((x - s.prevX) ** 2 / 2, 36 * s.variance);
-      s.nNoise++;
-      const beta = Math.max(1 / s.nNoise, Math.min(1, period / cfg.noiseTauMs));
-      if (Math.abs(x - base) < cfg.triggerSigmas * sigma) s.variance += beta * (d2 - s.variance);
-    }
-    s.prevX = x;
-    s.ring.push(x);
-    s.ringT.push(t);
-    s.ringSum += x;
-    const m = Math.max(2, Math.round(cfg.triggerWindowMs / period));
-    if (s.ring.length > m) {
-      // The sample leaving the trigger window joins the baseline: lagging it keeps the start of an
-      // interaction out of the level it is compared with.
-      const old = s.ring.shift() as number;
-      s.ringSum -= old;
-      s.ringT.shift();
-      s.nStable++;
-      const alpha = Math.max(1 / s.nStable, Math.min(1, period / cfg.driftTauMs));
-      s.baseline = base + alpha * (old - base);
-    }
-    const spike = Math.abs(x - base) > cfg.spikeSigmas * sigma;
-    let shifted = false;
-    if (s.ring.length >= m) {
-      shifted =
-        Math.abs(s.ringSum / s.ring.length - base) > (cfg.triggerSigmas * sigma) / Math.sqrt(s.ring.length);
-    }
-    if (spike || shifted) {
-      // The interaction began where the newest run of samples outside the noise band began.
-      let start = t;
-      for (let i = s.ring.length - 1; i >= 0; i--) {
-        if (Math.abs((s.ring[i] as number) - base) <= 2 * sigma) break;
-        start = s.ringT[i] as number;
-      }
-      this.startActive(start);
-      s.win = [x];
-      s.winT = [t];
-    }
-  }
-
-  private startActive(start: number): void {
-    const s = this.s;
-    const prev = s.segments[s.segments.length - 1];
-    if (prev && !prev.afterFinal && prev.tEnd !== null) {
-      prev.after = s.baseline;
-      prev.afterFinal = true;
-    }
-    s.mode = 'active';
-    s.activeSince = start;
-    s.win = [];
-    s.winT = [];
-    s.segments.push({
-      plateId: s.plateId,
-      tStart: start,
-      tEnd: null,
-      before: s.baseline as number,
-      after: null,
-      afterFinal: false,
-      sigma: this.sigma,
-      nBefore: Math.max(1, Math.min(s.nStable, 200)),
-      nAfter: 0,
-      ...(s.faultCarry ? { fault: s.faultCarry } : {}),
-    });
-    s.faultCarry = null;
-  }
-
-  private activeSample(t: number, x: number, period: number): void {
-    const s = this.s;
-    const cfg = this.cfg;
-    s.win.push(x);
-    s.winT.push(t);
-    const w = Math.max(3, Math.round(cfg.settleMs / period));
-    while (s.win.length > w) {
-      s.win.shift();
-      s.winT.shift();
-    }
-    if (s.activeSince !== null && t - s.activeSince > cfg.maxActiveMs) {
-      this.closeActive(t, 'plate never settled');
-      return;
-    }
-    if (s.win.length < w) return;
-    const h = w >> 1;
-    let sum1 = 0;
-    let sum2 = 0;
-    for (let i = 0; i < w; i++) {
-      const v = s.win[i] as number;
-      if (i < w - h) sum1 += v;
-      else sum2 += v;
-    }
-    const mean = (sum1 + sum2) / w;
-    let ss = 0;
-    for (const v of s.win) ss += (v - mean) ** 2;
-    const sd = Math.sqrt(ss / (w - 1));
-    const sigma = this.sigma;
-    if (sd > cfg.settleSigmas * sigma) return;
-    // A quiet window can still hide the tail of a settling load cell: its halves must agree too.
-    const m1 = sum1 / (w - h);
-    const m2 = sum2 / h;
-    if (Math.abs(m1 - m2) > cfg.settleSigmas * sigma * Math.sqrt(1 / (w - h) + 1 / h)) return;
-    // The later half is the better estimate of the new level; the growing mean refines it from there.
-    s.baseline = m2;
-    s.nStable = h;
-    this.closeActive(s.winT[0] as number);
-  }
-
-  private closeActive(tEnd: number, fault?: string): void {
-    const s = this.s;
-    const seg = s.segments[s.segments.length - 1];
-    if (seg && seg.tEnd === null) {
-      seg.tEnd = tEnd;
-      seg.sigma = this.sigma;
-      seg.nAfter = s.nStable;
-      if (fault) seg.fault = seg.fault ? `${seg.fault}; ${fault}` : fault;
-      if (fault) {
-        // Re-baseline on whatever the plate reads now; the segment is flagged so its event goes to review.
-        const last = s.win[s.win.length - 1];
-        if (last !== undefined) s.baseline = last;
-        s.nStable = 1;
-      }
-    }
-    s.mode = 'stable';
-    s.activeSince = null;
-    s.win = [];
-    s.winT = [];
-    s.ring = [];
-    s.ringT = [];
-    s.ringSum = 0;
-    s.prevX = null;
   }
 
   /** The current level estimate for a segment whose `after` is not fixed yet. */

@@ -1,3 +1,9 @@
+// The server's own view types: the operator API's JSON is built from them, so the dashboard cannot drift
+// from it. Type-only, so the bundle never pulls in server code.
+import type { CameraStatusView } from '../../live-state-types.ts';
+
+export type { EventView, InventoryView, SessionView } from '../../live-state-types.ts';
+
 export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
   const res = await fetch(path, {
     method: init?.method ?? 'GET',
@@ -43,41 +49,6 @@ export interface StoreInfo {
   products: Array<{ sku: string; name: string; priceMinor: number }>;
   cameras: Array<{ id: string; preview: string | null }>;
 }
-export interface Line {
-  sku: string;
-  name: string;
-  quantity: number;
-}
-export interface Session {
-  sessionId: string;
-  tokenHint: string;
-  state: string;
-  members: number;
-  enteredAt: number;
-  lastT: number;
-  confidence: number;
-  lines: Line[];
-  eventIds: string[];
-  released: boolean;
-  receipt: {
-    status: string;
-    reviewReasons: string[];
-    confidence: number;
-    lines: Array<{ sku: string; quantity: number; evidence?: Array<{ eventId: string }> }>;
-  } | null;
-}
-export interface ShelfEventView {
-  id: string;
-  t0: number;
-  t1: number;
-  deltaGrams: number;
-  plates: Array<{ plateId: string; deltaGrams: number }>;
-  hypotheses: Array<{ sku: string; count: number; kind: string; prob: number }>;
-  candidates: Array<{ sessionId: string; prob: number }>;
-  sessionId: string | null;
-  review?: string;
-  traces: Record<string, Array<[number, number]>>;
-}
 export interface SnapshotRef {
   cameraId: string;
   t: number;
@@ -89,7 +60,7 @@ export interface CameraView {
   /** Path of the authenticated preview WebSocket, or null when no stream runs. */
   preview: string | null;
   snapshots: boolean;
-  status: { status: 'up' | 'degraded' | 'down'; detail?: string; t: number } | null;
+  status: CameraStatusView | null;
 }
 export interface AlertView {
   id: number;
@@ -98,14 +69,6 @@ export interface AlertView {
   severity: string;
   message: string;
   ref?: string;
-}
-export interface InventoryRow {
-  sku: string;
-  name: string;
-  plates: string[];
-  grams: number;
-  units: number;
-  stocked: number;
 }
 export interface AuditRow {
   id: number;

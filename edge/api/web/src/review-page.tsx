@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, type Me, type Session, type StoreInfo } from './api.ts';
+import { api, type Me, type SessionView, type StoreInfo } from './api.ts';
 
 interface Draft {
   sku: string;
@@ -7,7 +7,7 @@ interface Draft {
   fromSku: string;
 }
 
-function ReviewItem(props: { me: Me; s: Session; store: StoreInfo; onDone: () => void }) {
+function ReviewItem(props: { me: Me; s: SessionView; store: StoreInfo; onDone: () => void }) {
   const { s, store } = props;
   const [lines, setLines] = useState<Draft[]>(
     (s.receipt?.lines ?? []).map((l) => ({ sku: l.sku, quantity: l.quantity, fromSku: l.sku })),
@@ -104,7 +104,7 @@ function ReviewItem(props: { me: Me; s: Session; store: StoreInfo; onDone: () =>
 }
 
 /** Carts the edge would not charge on its own; a reviewer corrects lines and releases them. */
-export function ReviewPage(props: { me: Me; queue: Session[]; store: StoreInfo; onDone: () => void }) {
+export function ReviewPage(props: { me: Me; queue: SessionView[]; store: StoreInfo; onDone: () => void }) {
   return (
     <div data-testid="review-queue">
       {props.queue.length === 0 && <p class="muted">No carts await review</p>}

@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Session, type ShelfEventView, type SnapshotRef } from './api.ts';
+import { api, type EventView, type SessionView, type SnapshotRef } from './api.ts';
 import { TraceChart } from './trace-chart.tsx';
 
-type Detail = Session & { events: ShelfEventView[]; snapshots: Record<string, SnapshotRef[]> };
+type Detail = SessionView & { events: EventView[]; snapshots: Record<string, SnapshotRef[]> };
 
 /** The events behind a cart line: the receipt's evidence once finalised, else the best hypotheses. */
-function lineEvents(s: Detail, sku: string): ShelfEventView[] {
+function lineEvents(s: Detail, sku: string): EventView[] {
   const ids = s.receipt?.lines.find((l) => l.sku === sku)?.evidence?.map((e) => e.eventId);
   return ids
     ? s.events.filter((e) => ids.includes(e.id))
     : s.events.filter((e) => e.hypotheses[0]?.sku === sku);
 }
 
-const caption = (r: SnapshotRef, e: ShelfEventView) =>
+const caption = (r: SnapshotRef, e: EventView) =>
   `${r.cameraId} · ${new Date(r.t).toLocaleTimeString()} (${((r.t - (e.t0 + e.t1) / 2) / 1000).toFixed(1)} s from the event)`;
 
 /** One session: its cart lines and, per shelf event, the weight traces, hypotheses and association. */
