@@ -72,6 +72,9 @@ function rayReach(ray: Ray, body: readonly [number, number], boxes: Box3[]): num
   return best;
 }
 
+/** How much nearer (m) an unbound person must have reached than the only shopper to doubt them. */
+const UNBOUND_MARGIN_M = 0.25;
+
 const REST_RADIUS_M = 0.35;
 const REST_Z: [number, number] = [0.35, 1.1];
 const REST_DISTANCE_M = 0.3;
@@ -155,8 +158,24 @@ export function associate(
   unbound: Track[] = [],
 ): AssociationResult {
   if (present.length === 0) return { candidates: [], uncertain: 'no shopper inside the store' };
-  if (present.length === 1)
-    return { candidates: [{ sessionId: (present[0] as SessionRecord).sessionId, prob: 1 }] };
+  if (present.length === 1) {
+    const only: AssociationResult = {
+      candidates: [{ sessionId: (present[0] as SessionRecord).sessionId, prob: 1 }],
+    };
+    if (!camerasUp || unbound.length === 0) return only;
+    // The only shopper is unambiguous unless a person the gate never bound (a tailgater) reached in
+    // and the shopper's own track did not.
+    const mine = sessionDistance(
+      tracksOf((present[0] as SessionRecord).sessionId),
+      boxes,
+      t0 - p.before,
+      t1 + p.after,
+    ).d;
+    const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
+    if (Number.isFinite(u) && u <= p.maxDistance && (!Number.isFinite(mine) || mine - u > UNBOUND_MARGIN_M))
+      only.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${Number.isFinite(mine) ? mine.toFixed(2) : 'unseen'})`;
+    return only;
+  }
   const uniform = (why: string): AssociationResult => ({
     candidates: present.map((s) => ({ sessionId: s.sessionId, prob: 1 / present.length })),
     uncertain: why,

@@ -123,6 +123,41 @@ describe('tracker', () => {
     expect(plain.a.candidates[0]?.sessionId).toBe(plain.opened[0]?.sessionId);
   });
 
+  it('with one shopper inside, a take by someone who walked in without scanning goes to review', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.4, 6.0], 4000);
+    t = walk(step, t, [1.4, 6.0], [1.4, 6.0], 12_000);
+    // Later than a group member would (15 s), someone slips through the gate without a scan and
+    // goes to g1.s3.p3 while A stays away.
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+    t = walk(step, t, [1.0, 0.6], [1.45, 4.0], 3000, () => [{ x: 1.4, y: 6.0 }]);
+    for (let k = 0; k < 10; k++)
+      step(t + k * 100, [
+        { x: 1.45, y: 4.0, rightWrist: [2.15, 4.0, 1.1] },
+        { x: 1.4, y: 6.0 },
+      ]);
+    t += 1000;
+    const plate = store.plate('g1.s3.p3');
+    if (!plate) throw new Error('plate');
+    expect(opened).toHaveLength(1);
+    const a = tracker.associate({ plates: [plate], t0: t - 900, t1: t - 100 });
+    expect(a.candidates).toEqual([{ sessionId: opened[0]?.sessionId, prob: 1 }]);
+    expect(a.uncertain).toMatch(/unidentified shopper/);
+    // The scanned shopper's own reach, with the tailgater standing back, stays certain.
+    for (let k = 0; k < 10; k++)
+      step(t + k * 100, [
+        { x: 1.45, y: 4.0 },
+        { x: 1.4, y: 6.0, rightWrist: [2.15, 6.0, 1.1] },
+      ]);
+    t += 1000;
+    const mine = store.plate('g1.s3.p8');
+    if (!mine) throw new Error('plate');
+    const b = tracker.associate({ plates: [mine], t0: t - 900, t1: t - 100 });
+    expect(b.uncertain).toBeUndefined();
+  });
+
   it('doubts an exit by a track that may have swapped with a shopper still inside', () => {
     const run = (contestDistance: number) => {
       const { tracker, opened, exited, step } = setup({ contestDistance });
