@@ -183,6 +183,36 @@ describe('tracker', () => {
     expect(plain.exited).toHaveLength(1);
     expect(plain.exited[0]?.doubt).toBeUndefined();
   });
+  it('an exit with no tracked shopper at the gate closes a session only for review, unless it is the only one', () => {
+    const run = (shoppers: number) => {
+      const { tracker, opened, exited, step } = setup();
+      let t = T0;
+      const at: Array<[number, number]> = [
+        [1.4, 6.0],
+        [1.4, 3.2],
+      ];
+      for (let i = 0; i < shoppers; i++) {
+        tracker.onGateScan({ gateId: 'gate-in', t, token: `tok_${i}` });
+        tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+        const standing = at.slice(0, i).map(([x, y]) => ({ x, y }));
+        t = walk(step, t, [1.0, 0.6], at[i] as [number, number], 4000, () => standing);
+      }
+      // Both stay at the shelves, far from the exit, when its sensor counts someone leaving.
+      t = walk(step, t, [1.4, 6.0], [1.4, 6.0], 1000, () => (shoppers > 1 ? [{ x: 1.4, y: 3.2 }] : []));
+      tracker.onGatePassage({ gateId: 'gate-out', t, direction: 'out' });
+      tracker.advance(t + 10);
+      expect(opened).toHaveLength(shoppers);
+      return { exited, counters: tracker.counters() };
+    };
+    const two = run(2);
+    expect(two.counters.exitsWithoutTrack).toBe(1);
+    expect(two.exited).toHaveLength(1);
+    expect(two.exited[0]?.doubt).toMatch(/no tracked shopper at the exit/);
+    const one = run(1);
+    expect(one.exited).toHaveLength(1);
+    expect(one.exited[0]?.doubt).toBeUndefined();
+  });
+
   it('keeps identities through a 1.5 s occlusion while another shopper walks nearby', () => {
     const { tracker, opened, step } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
