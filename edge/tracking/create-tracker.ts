@@ -14,17 +14,12 @@ import type {
 
 export type { TrackerCounters } from './index.ts';
 
+import { CAMERA_SILENT_MS, CameraHealth } from './camera-health.ts';
 import { EncounterBook } from './encounters.ts';
-import {
-  type BirthSlot,
-  bindPassages,
-  nearestToExit,
-  type Side,
-  storeSide,
-  takeBirthSlot,
-} from './gate-binding.ts';
-import { type SessionRecord, SessionRegistry } from './session-registry.ts';
-import { type Track, TrackManager } from './track-manager.ts';
+import { chooseExit } from './exit-attribution.ts';
+import { type BirthSlot, bindPassages, type Side, storeSide, takeBirthSlot } from './gate-binding.ts';
+import { SessionRegistry } from './session-registry.ts';
+import { TrackManager } from './track-manager.ts';
 import type { PendingExit, TrackerSnapshot } from './tracker-snapshot.ts';
 
 const log = createLogger('edge.tracking');
@@ -38,9 +33,6 @@ export interface TrackerOptions {
   contestDistance?: number;
 }
 
-// A camera with no frame for this long is treated as down.
-const CAMERA_SILENT_MS = 2000;
-
 class StoreTracker implements Tracker {
   private registry = new SessionRegistry();
   private tracks: TrackManager;
@@ -48,24 +40,22 @@ class StoreTracker implements Tracker {
   private birthSlots: BirthSlot[] = [];
   /** Group sessions with a member who left under doubt, until the last one leaves. */
   private exitDoubts: Record<string, string> = {};
-  private cameraLast: Record<string, number> = {};
-  private cameraDown: Record<string, boolean> = {};
   private clock = 0;
   private lastContestCheck = 0;
   private readonly encounters: EncounterBook;
-  private readonly unknownCameras = new Set<string>();
   private readonly contestM: number;
   private readonly gates: Map<string, GateConfig>;
   private readonly entryZones: Rect[];
   private readonly inside: Map<string, Side>;
   private readonly params: AssociationParams;
-  private c: TrackerSnapshot['c'] = {
+  private readonly c: TrackerSnapshot['c'] = {
     unknownGate: 0,
     exitsWithoutTrack: 0,
     clockBackwards: 0,
     cameraBackwards: 0,
     cameraDown: 0,
   };
+  private readonly cameras = new CameraHealth(this.c);
 
   constructor(
     private readonly store: StoreModel,
@@ -107,9 +97,17 @@ class StoreTracker implements Tracker {
       return;
     }
     if (gate.kind !== 'exit') return;
-    const out = this.exitingSession(gate, m.t);
+    const out = chooseExit(
+      this.registry.active(),
+      this.tracks.tracks,
+      gate,
+      m.t,
+      this.cameras.up(m.t),
+      (id) => this.encounters.pending(id),
+    );
     if (!out) return;
     const { s, doubt } = out;
+    if (out.guessed) this.c.exitsWithoutTrack++;
     if (doubt) this.exitDoubts[s.sessionId] = doubt;
     if (this.registry.memberExited(s, m.t)) {
       for (const tr of this.tracks.tracks) if (tr.sessionId === s.sessionId) tr.exited = true;
@@ -119,84 +117,17 @@ class StoreTracker implements Tracker {
     }
   }
 
-  /** Who walked out: the bound track closest to the exit line, else the only (or longest-present) session. */
-  private exitingSession(gate: GateConfig, t: number): { s: SessionRecord; doubt?: string } | undefined {
-    const active = this.registry.active();
-    if (active.length === 0) return undefined;
-    const best = this.camerasUp(t) ? nearestToExit(this.tracks.tracks, gate, t) : undefined;
-    if (best) {
-      best.exited = true;
-      const s = active.find((x) => x.sessionId === best?.sessionId);
-      if (s) {
-        const doubt = this.exitDoubt(best, active);
-        return doubt ? { s, doubt } : { s };
-      }
-    }
-    this.c.exitsWithoutTrack++;
-    // Someone left whom no bound track followed to the gate. A session must close, but which one is a
-    // guess (the oldest was right 4 times in 32 in simulated busy traffic): never charge it as is.
-    const first = active[0];
-    if (!first) return undefined;
-    return active.length === 1
-      ? { s: first }
-      : { s: first, doubt: 'no tracked shopper at the exit when someone left; closed as the longest inside' };
-  }
-
-  /**
-   * Why the track walking out may not be its session's shopper: it passed close to a shopper still
-   * inside without the heights telling them apart, or it is in such a pass right now. An early exit
-   * would charge a partial cart and hand the rest to the other session (seen in simulated traffic:
-   * 10 of 14 early exits in busy were by such a track).
-   */
-  private exitDoubt(tr: Track, active: SessionRecord[]): string | undefined {
-    if (this.encounters.pending(tr.id))
-      return 'left while next to another shopper, identities not yet resolved';
-    const rivals = Object.keys(tr.contested ?? {}).filter(
-      (id) => id !== tr.sessionId && active.some((s) => s.sessionId === id),
-    );
-    return rivals.length > 0
-      ? `the shopper who left may have been another one still inside (close pass with ${rivals.length} session(s))`
-      : undefined;
-  }
-
   onPoses(m: CameraPoses): void {
     if (m.t < this.clock - 10_000) {
       this.c.clockBackwards++;
       return;
     }
-    if (!this.tracks.cameras.has(m.cameraId)) {
-      // Counted by the track manager; log each unknown id once, a misconfigured camera sends 10 fps.
-      if (!this.unknownCameras.has(m.cameraId)) {
-        this.unknownCameras.add(m.cameraId);
-        log.warn({ cameraId: m.cameraId }, 'poses from a camera not in the store file ignored');
-      }
-    }
-    const prev = this.cameraLast[m.cameraId];
-    if (prev !== undefined && m.t < prev) {
-      // A camera's clock jumped back (reboot, NTP step): its frames would pull tracks back in time.
-      if (this.c.cameraBackwards++ === 0)
-        log.warn({ cameraId: m.cameraId, t: m.t, prev }, 'camera timestamp went backwards; frame dropped');
-      return;
-    }
-    this.cameraLast[m.cameraId] = m.t;
-    this.cameraDown[m.cameraId] = false;
+    if (!this.cameras.accept(m, this.tracks.cameras.has(m.cameraId))) return;
     this.tracks.onFrame(m, (x, y, t) => takeBirthSlot(this.birthSlots, this.entryZones, x, y, t));
   }
 
   onDeviceStatus(m: DeviceStatus): void {
-    if (m.kind !== 'camera') return;
-    const down = m.status === 'down';
-    if (down && !this.cameraDown[m.deviceId]) {
-      this.c.cameraDown++;
-      log.warn({ cameraId: m.deviceId }, 'camera reported down');
-    }
-    this.cameraDown[m.deviceId] = down;
-  }
-
-  private camerasUp(t: number): boolean {
-    return Object.entries(this.cameraLast).some(
-      ([id, last]) => !this.cameraDown[id] && t - last < CAMERA_SILENT_MS,
-    );
+    this.cameras.onStatus(m);
   }
 
   advance(t: number): void {
@@ -242,7 +173,7 @@ class StoreTracker implements Tracker {
       req.t1,
       present,
       (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
-      this.camerasUp(req.t1) || this.camerasUp(req.t0),
+      this.cameras.up(req.t1) || this.cameras.up(req.t0),
       (trackId) => this.encounters.rivals(trackId),
       this.params,
       this.tracks.tracks.filter(
@@ -300,8 +231,8 @@ class StoreTracker implements Tracker {
       pendingExits: this.pendingExits,
       exitDoubts: this.exitDoubts,
       birthSlots: this.birthSlots,
-      cameraLast: this.cameraLast,
-      cameraDown: this.cameraDown,
+      cameraLast: this.cameras.last,
+      cameraDown: this.cameras.down,
       clock: this.clock,
       lastContestCheck: this.lastContestCheck,
       encounters: this.encounters.open,
@@ -321,14 +252,15 @@ class StoreTracker implements Tracker {
     this.pendingExits = s.pendingExits;
     this.exitDoubts = s.exitDoubts ?? {};
     this.birthSlots = s.birthSlots;
-    this.cameraLast = s.cameraLast;
-    this.cameraDown = s.cameraDown;
+    this.cameras.last = s.cameraLast;
+    this.cameras.down = s.cameraDown;
     this.clock = s.clock;
     this.lastContestCheck = s.lastContestCheck ?? 0;
     this.encounters.open = s.encounters ?? [];
     this.encounters.doubts = s.doubts ?? [];
     if (s.encounterCounters) this.encounters.counters = s.encounterCounters;
-    this.c = { ...this.c, ...s.c };
+    // Mutated in place: the camera health counts into the same object.
+    Object.assign(this.c, s.c);
   }
 }
 
