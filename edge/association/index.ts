@@ -202,7 +202,9 @@ export function associate(
   const here = (id: string) => id !== winner?.sessionId && present.some((s) => s.sessionId === id);
   const swapped = Object.keys(actor?.contested ?? {}).filter(here);
   const pending = actor ? inDoubt(actor.id)?.filter(here) : undefined;
-  if (best > p.maxDistance) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
+  // No bound track explains the reach: nobody near, or an unbound person nearer.
+  let unexplained = best > p.maxDistance;
+  if (unexplained) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
   else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
   else if (swapped.length > 0)
@@ -212,15 +214,14 @@ export function associate(
     // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
     const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
     const wu = Math.exp(-0.5 * ((u * u - best * best) / (p.sigma * p.sigma)));
-    if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity)
+    if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity) {
       result.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${best.toFixed(2)} m)`;
+      unexplained = true;
+    }
   }
   // Whoever the actor's track may really be is a candidate too, however far their own track is. When
   // no bound track explains the reach, the sessions whose tracks are lost are the likeliest owners.
-  const nobody =
-    result.uncertain !== undefined &&
-    (best > p.maxDistance || result.uncertain.startsWith('an unidentified'));
-  const lost = nobody
+  const lost = unexplained
     ? present
         .filter((s) => tracksOf(s.sessionId).every((tr) => tr.lastT < t0 - p.before))
         .map((s) => s.sessionId)
