@@ -3,9 +3,11 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ShelfSamples } from '../../core/messages.ts';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
+import { freePort } from '../fixtures/ports.ts';
 
-let port = 30000 + 2 * Math.floor(Math.random() * 10000);
-// Each test binds fresh ports: a terminated proxy releases its sockets asynchronously.
+// Each test binds fresh ports (a terminated proxy releases its sockets asynchronously), picked by the
+// OS: random ones could collide with other tests' ephemeral ports. This test is about tcp, the
+// transport between boxes, so no unix sockets here.
 let endpoints = { publish: '', subscribe: '' };
 
 function child(plateId: string, mode = 'ok'): ChildProcess {
@@ -32,8 +34,10 @@ describe('zeromq bus between edge processes', () => {
   let bus: ZmqBus;
   const children: ChildProcess[] = [];
   beforeEach(async () => {
-    port += 2;
-    endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    const pub = await freePort();
+    let sub = await freePort();
+    while (sub === pub) sub = await freePort();
+    endpoints = { publish: `tcp://127.0.0.1:${pub}`, subscribe: `tcp://127.0.0.1:${sub}` };
     proxy = await startBusProxy(endpoints);
     bus = await ZmqBus.connect(endpoints);
   });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startBusProxy, ZmqBus } from '../../edge/bus/index.ts';
+import { privateEndpoints } from '../fixtures/ports.ts';
 import { waitFor } from './gate-fixture.ts';
 
 /** Processes whose command line contains `needle`, with their parent pid. */
@@ -24,8 +25,8 @@ function findProcs(needle: string): Array<{ pid: number; ppid: number; cmd: stri
 
 describe('sim --live --devices pty when the drivers process is killed', () => {
   it('restarts walkout devices after kill -9; the drivers reopen the ptys and every plate reports again', async () => {
-    const port = 45000 + 2 * Math.floor(Math.random() * 500);
-    const endpoints = { publish: `tcp://127.0.0.1:${port}`, subscribe: `tcp://127.0.0.1:${port + 1}` };
+    // Random tcp ports collided with other tests' ephemeral ports (EADDRINUSE in CI): unix sockets.
+    const endpoints = privateEndpoints();
     const proxy = await startBusProxy(endpoints);
     const bus = await ZmqBus.connect(endpoints);
     const last = new Map<string, number>();
