@@ -114,25 +114,13 @@ describe('association from wrists', () => {
     // c is far from the shelf (p ≈ 0), yet a's track may be following c's shopper.
     expect(swapped.rivals).toEqual(['c']);
     const calm = { ...actor, contested: undefined };
-    const pending = associate(
-      [shelf],
-      900,
-      1100,
-      present,
-      (id) => (id === 'a' ? [calm] : (tracks[id] ?? [])),
-      true,
-      (id) => (id === 'a' ? ['b'] : undefined),
+    const calmTracks = (id: string) => (id === 'a' ? [calm] : (tracks[id] ?? []));
+    const pending = associate([shelf], 900, 1100, present, calmTracks, true, (id) =>
+      id === 'a' ? ['b'] : undefined,
     );
     expect(pending.uncertain).toMatch(/not yet resolved/);
     expect(pending.rivals).toEqual(['b']);
-    const certain = associate(
-      [shelf],
-      900,
-      1100,
-      present,
-      (id) => (id === 'a' ? [calm] : (tracks[id] ?? [])),
-      true,
-    );
+    const certain = associate([shelf], 900, 1100, present, calmTracks, true);
     expect(certain.uncertain).toBeUndefined();
     expect(certain.rivals).toBeUndefined();
     // Nobody within reach of the shelf: b was tracked elsewhere, c's track has been lost since 500.

@@ -39,6 +39,22 @@ function walk(
   return t + ms;
 }
 
+/**
+ * A enters and stands at (1.4, 3.2); B enters and walks straight through where A stands to (1.4, 4.6).
+ * Both are 1.75 m tall, so nothing tells them apart afterwards. Returns the time B arrives.
+ */
+function closePass(
+  tracker: ReturnType<typeof setup>['tracker'],
+  step: (t: number, b: Body[]) => void,
+): number {
+  tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+  tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+  const t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
+  tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+  tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+  return walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+}
+
 describe('tracker', () => {
   it('opens a session at the scan, follows the shopper and attributes a pick to them', () => {
     const { tracker, opened, exited, step } = setup();
@@ -98,13 +114,7 @@ describe('tracker', () => {
   it('sends events to review after two shoppers passed so close that their tracks may have swapped', () => {
     const run = (contestDistance: number) => {
       const { tracker, opened, step } = setup({ contestDistance });
-      tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
-      tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
-      let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
-      tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
-      tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
-      // B walks straight through where A stands.
-      t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+      const t = closePass(tracker, step);
       for (let k = 0; k < 10; k++)
         step(t + k * 100, [
           { x: 1.4, y: 3.2, rightWrist: [2.2, 3.2, 0.7] },
@@ -161,13 +171,7 @@ describe('tracker', () => {
   it('doubts an exit by a track that may have swapped with a shopper still inside', () => {
     const run = (contestDistance: number) => {
       const { tracker, opened, exited, step } = setup({ contestDistance });
-      tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
-      tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
-      let t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
-      tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
-      tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
-      // B walks straight through where A stands (same heights: nothing tells them apart after).
-      t = walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+      let t = closePass(tracker, step);
       // The one at A's place walks out; the other stays at the shelf.
       t = walk(step, t, [1.4, 3.2], [11.0, 1.2], 9000, () => [{ x: 1.4, y: 4.6 }]);
       tracker.onGatePassage({ gateId: 'gate-out', t, direction: 'out' });
