@@ -35,6 +35,8 @@ export class CameraModel {
   readonly ry: V3;
   readonly rz: V3;
   private readonly fx: number;
+  /** Mean focal length (px): pixels per radian near the image centre. */
+  readonly focalPx: number;
   private readonly fy: number;
   private readonly cx: number;
   private readonly cy: number;
@@ -50,6 +52,7 @@ export class CameraModel {
     const { fx, fy, cx, cy, distortion } = config.intrinsics;
     this.fx = fx;
     this.fy = fy;
+    this.focalPx = (fx + fy) / 2;
     this.cx = cx;
     this.cy = cy;
     [this.k1, this.k2, this.p1, this.p2, this.k3] = [0, 1, 2, 3, 4].map((i) => distortion[i] ?? 0) as [

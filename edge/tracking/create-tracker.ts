@@ -17,7 +17,14 @@ export type { TrackerCounters } from './index.ts';
 import { CAMERA_SILENT_MS, CameraHealth } from './camera-health.ts';
 import { EncounterBook } from './encounters.ts';
 import { chooseExit } from './exit-attribution.ts';
-import { type BirthSlot, bindPassages, type Side, storeSide, takeBirthSlot } from './gate-binding.ts';
+import {
+  type BirthSlot,
+  bindPassages,
+  outsideAtGate,
+  type Side,
+  storeSide,
+  takeBirthSlot,
+} from './gate-binding.ts';
 import { SessionRegistry } from './session-registry.ts';
 import { TrackManager } from './track-manager.ts';
 import type { PendingExit, TrackerSnapshot } from './tracker-snapshot.ts';
@@ -123,7 +130,11 @@ class StoreTracker implements Tracker {
       return;
     }
     if (!this.cameras.accept(m, this.tracks.cameras.has(m.cameraId))) return;
-    this.tracks.onFrame(m, (x, y, t) => takeBirthSlot(this.birthSlots, this.entryZones, x, y, t));
+    this.tracks.onFrame(
+      m,
+      (x, y, t) => takeBirthSlot(this.birthSlots, this.entryZones, x, y, t),
+      (x, y) => !outsideAtGate(this.store.config.gates, this.inside, x, y),
+    );
   }
 
   onDeviceStatus(m: DeviceStatus): void {

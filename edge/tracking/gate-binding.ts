@@ -127,6 +127,21 @@ export function storeSide(gate: GateConfig, floor: { width: number; depth: numbe
   return (x, y) => sideOfLine(x, y, gate.line) === centre;
 }
 
+/** How far (m) in front of a gate, on the street side, people are outside rather than lost shoppers. */
+const OUTSIDE_M = 3;
+
+/**
+ * Whether a floor point is outside the store in front of a gate: someone queueing to come in or who
+ * just walked out. A camera that sees past the gates sees them; they must not take over the track
+ * of a shopper the cameras lost inside.
+ */
+export function outsideAtGate(gates: GateConfig[], inside: Map<string, Side>, x: number, y: number): boolean {
+  return gates.some((g) => {
+    const side = inside.get(g.id);
+    return side !== undefined && !side(x, y) && distanceToLine(x, y, g.line) < OUTSIDE_M;
+  });
+}
+
 /**
  * An unmatched detection near the entry becomes the track of whoever passed the gate closest in
  * time (each `in` passage binds one track, its slot is used up), so a shopper arriving right after

@@ -28,6 +28,32 @@ const HEIGHT_RATIOS: ReadonlyArray<readonly [number, number]> = [
 export const R_BOTH = 0.08 ** 2;
 const R_ONE = 0.18 ** 2;
 const R_HIP = 0.22 ** 2;
+/**
+ * Keypoint localisation error of a pose model (px, at the focal lengths of 720p ceiling cameras). A
+ * ray's angular error grows into floor error with range: a camera seeing someone far away at a
+ * grazing angle places them to decimetres, one looking down on them to centimetres.
+ */
+const KP_SD_PX = 4;
+
+/** Angular error (rad) of a keypoint's ray. */
+export function angularSd(cam: CameraModel): number {
+  return KP_SD_PX / cam.focalPx;
+}
+
+/**
+ * Floor-point variance (m²) from the viewing geometry: an angular error σ moves the point by
+ * σ·(H² + D²)/H along the line of sight and σ·√(H² + D²) across it, for a camera H above the plane
+ * and D away along the floor. The filter is isotropic, so the two are averaged. Close to a camera
+ * the body's own extent (R_BOTH etc.) dominates; the larger of the two is the point's variance.
+ */
+export function geometryVariance(cam: CameraModel, x: number, y: number, z: number): number {
+  const h = Math.max(0.3, cam.centre[2] - z);
+  const d2 = (x - cam.centre[0]) ** 2 + (y - cam.centre[1]) ** 2;
+  const sigma = angularSd(cam);
+  const along = (sigma * (h * h + d2)) / h;
+  const across = sigma * Math.sqrt(h * h + d2);
+  return (along * along + across * across) / 2;
+}
 
 function midpoint(
   kps: CameraPoses['persons'][number]['keypoints'],
@@ -132,6 +158,7 @@ export function observeFrame(
     if (det.score < 0.2) continue;
     let floor: [number, number] | undefined;
     let r = R_BOTH;
+    let z = ANKLE_Z;
     const kps = det.keypoints;
     const both = (kps[15]?.[2] ?? 0) >= KP_MIN && (kps[16]?.[2] ?? 0) >= KP_MIN;
     const ankle = midpoint(kps, 15, 16);
@@ -143,13 +170,14 @@ export function observeFrame(
       const hip = midpoint(kps, 11, 12);
       if (hip) floor = onPlane(cam.unproject(hip[0], hip[1]), HIP_Z);
       r = R_HIP;
+      z = HIP_Z;
     }
     if (!floor || floor[0] < -0.5 || floor[1] < -0.5 || floor[0] > width + 0.5 || floor[1] > depth + 0.5)
       continue;
     obs.push({
       x: floor[0],
       y: floor[1],
-      r,
+      r: Math.max(r, geometryVariance(cam, floor[0], floor[1], z)),
       det,
       facing: facingOf(cam, det),
       height: heightOf(cam, det, floor[0], floor[1]),

@@ -4,7 +4,7 @@ import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
 import { addLimbs, type ViewRays, type WristSample } from './limbs.ts';
-import { type Observation, observeFrame, R_BOTH } from './observations.ts';
+import { angularSd, type Observation, observeFrame, R_BOTH } from './observations.ts';
 import { viewCost } from './view-agreement.ts';
 
 export type { WristSample } from './limbs.ts';
@@ -97,9 +97,14 @@ export class TrackManager {
 
   /**
    * Processes one camera frame. `canBirth(x, y)` says whether an unmatched detection at that floor
-   * point may start a track, and for which session.
+   * point may start a track, and for which session; `mayReacquire(x, y)` whether it may be a lost
+   * shopper found again.
    */
-  onFrame(m: CameraPoses, canBirth: (x: number, y: number, t: number) => string | null | undefined): void {
+  onFrame(
+    m: CameraPoses,
+    canBirth: (x: number, y: number, t: number) => string | null | undefined,
+    mayReacquire: (x: number, y: number) => boolean = () => true,
+  ): void {
     const cam = this.cameras.get(m.cameraId);
     if (!cam) {
       this.counters.unknownCamera++;
@@ -109,6 +114,7 @@ export class TrackManager {
     const obs = observeFrame(cam, m, this.store.config.floor);
     this.counters.detections += obs.length;
 
+    const angleSd = angularSd(cam);
     const live = this.tracks.filter((t) => !t.exited && m.t - t.lastT < (t.sessionId ? 4000 : 2000));
     const pred = live.map((tr) => this.predicted(tr, m.t));
     const cost = obs.map((o) =>
@@ -122,7 +128,7 @@ export class TrackManager {
           c += (FACING_COST * (1 - Math.cos(o.facing - tr.facing))) / 2;
         if (o.height !== undefined && tr.height !== undefined && (tr.heightW ?? 0) >= HEIGHT_SETTLED)
           c += Math.min(6, ((o.height - tr.height) / HEIGHT_SD) ** 2 / 2);
-        return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id, [o.x, o.y]);
+        return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id, [o.x, o.y], angleSd);
       }),
     );
     const match = assign(cost, live.length, UNMATCHED_COST);
@@ -137,7 +143,7 @@ export class TrackManager {
     for (let i = 0; i < obs.length; i++) {
       if ((match[i] ?? -1) >= 0) continue;
       const o = obs[i] as Observation;
-      const lost = this.reacquire(o.x, o.y, m.t, matched);
+      const lost = mayReacquire(o.x, o.y) ? this.reacquire(o.x, o.y, m.t, matched) : undefined;
       if (lost) {
         this.counters.reacquired++;
         matched.add(lost);

@@ -2,7 +2,10 @@ import type { Ray } from '../../core/geometry/camera-model.ts';
 import { CROSS_VIEW_MS } from './observations.ts';
 import type { Track } from './track-manager.ts';
 
-/** Spread (m) of the gap between two views' rays to the same joint (pixel noise, motion). */
+/**
+ * Spread (m) of the gap between two views' rays to the same joint that is not keypoint error (the
+ * joint's own motion and extent); the keypoints' angular error adds its share at each view's range.
+ */
 const GAP_SD = 0.05;
 /** Cost cap: a single bad keypoint must not veto a match. */
 const MAX_COST = 6;
@@ -45,6 +48,7 @@ export function viewCost(
   t: number,
   cameraId: string,
   floor: readonly [number, number],
+  angleSd: number,
 ): number {
   if (!neck) return 0;
   let best = Number.POSITIVE_INFINITY;
@@ -61,8 +65,12 @@ export function viewCost(
     // stands, at shoulder height, to count as agreement.
     const off = Math.hypot(mid[0] - floor[0], mid[1] - floor[1]);
     const high = mid[2] < NECK_Z[0] ? NECK_Z[0] - mid[2] : mid[2] > NECK_Z[1] ? mid[2] - NECK_Z[1] : 0;
-    best = Math.min(best, Math.max(gap, off - PLACE_SLACK_M, high));
+    // Far from both cameras their rays miss each other by more: angular error times range.
+    const r1 = Math.hypot(mid[0] - neck.origin[0], mid[1] - neck.origin[1], mid[2] - neck.origin[2]);
+    const r2 = Math.hypot(mid[0] - moved.origin[0], mid[1] - moved.origin[1], mid[2] - moved.origin[2]);
+    const sd = Math.sqrt(GAP_SD * GAP_SD + angleSd * angleSd * (r1 * r1 + r2 * r2));
+    best = Math.min(best, Math.max(gap, off - PLACE_SLACK_M, high) / sd);
   }
   if (!Number.isFinite(best)) return 0;
-  return Math.min(MAX_COST, (best / GAP_SD) ** 2 / 2);
+  return Math.min(MAX_COST, best ** 2 / 2);
 }

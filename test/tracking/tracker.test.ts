@@ -238,6 +238,30 @@ describe('tracker', () => {
     expect(tracker.counters().births).toBe(2);
   });
 
+  it('does not let someone outside in front of a gate take over a shopper lost inside', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.4, 4.0], 3000);
+    // A is hidden from every camera for 3 s (behind a display, say); then someone is seen outside,
+    // 0.6 m in front of the entry line: near enough in time and space to pass for A.
+    for (let k = 0; k < 30; k++) step(t + k * 100, []);
+    t += 3000;
+    for (let k = 0; k < 10; k++) step(t + k * 100, [{ x: 1.0, y: 0.4 }]);
+    t += 1000;
+    const snap = tracker.snapshot(t);
+    const outside = snap.tracks.find((k) => Math.hypot(k.position[0] - 1.0, k.position[1] - 0.4) < 0.4);
+    expect(outside).toBeDefined();
+    expect(outside?.sessionId).toBeNull();
+    expect(tracker.openSessions().map((s) => s.sessionId)).toEqual([opened[0]?.sessionId]);
+    // A is found again where it was hidden, with its identity.
+    t = walk(step, t, [1.4, 4.2], [1.4, 4.6], 600, () => [{ x: 1.0, y: 0.4 }]);
+    const again = tracker
+      .snapshot(t)
+      .tracks.find((k) => Math.hypot(k.position[0] - 1.4, k.position[1] - 4.6) < 0.4);
+    expect(again?.sessionId).toBe(opened[0]?.sessionId);
+  });
+
   it('binds a group that entered on one scan to one session', () => {
     const { tracker, opened, step } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_g' });
