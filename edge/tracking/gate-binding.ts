@@ -25,6 +25,11 @@ function inRect(x: number, y: number, r: Rect, margin: number): boolean {
   return x >= r.min[0] - margin && x <= r.max[0] + margin && y >= r.min[1] - margin && y <= r.max[1] + margin;
 }
 
+/** Whether a floor point is where people just in appear: in or next to an entry zone. */
+export function nearEntry(entryZones: Rect[], x: number, y: number): boolean {
+  return entryZones.some((z) => inRect(x, y, z, ENTRY_MARGIN_M));
+}
+
 /** The track closest to the line, within `reach` (m), among those `eligible`. */
 function nearestToLine(
   tracks: Track[],
@@ -154,7 +159,7 @@ export function takeBirthSlot(
   y: number,
   t: number,
 ): string | undefined {
-  if (!entryZones.some((z) => inRect(x, y, z, ENTRY_MARGIN_M))) return undefined;
+  if (!nearEntry(entryZones, x, y)) return undefined;
   let best = -1;
   for (let i = 0; i < slots.length; i++) {
     if ((slots[i] as BirthSlot).gateId !== undefined) continue;

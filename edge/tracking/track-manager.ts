@@ -1,7 +1,9 @@
 import { CameraModel } from '../../core/geometry/camera-model.ts';
 import type { CameraPoses } from '../../core/messages.ts';
+import type { Rect } from '../../core/store/schema.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { assign } from './assignment.ts';
+import { nearEntry } from './gate-binding.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
 import { addLimbs, type ViewRays, type WristSample } from './limbs.ts';
 import { angularSd, type Observation, observeFrame, R_BOTH } from './observations.ts';
@@ -69,6 +71,10 @@ const HEIGHT_SETTLED = 8;
 const VIEW_WEIGHT = 2;
 const RECENT_HEIGHT_MS = 5000;
 const HISTORY_MS = 12_000;
+/** A detection this close (m) to a track being seen is that person, whatever its spread... */
+const DUPLICATE_M = 0.6;
+/** ... and away from the entry, this many of its spreads. */
+const DUPLICATE_SDS = 5;
 
 /**
  * Multi-camera people tracking on the floor plane. Each camera detection is placed on the floor by
@@ -91,8 +97,11 @@ export class TrackManager {
     unknownCamera: 0,
   };
 
+  private readonly entryZones: Rect[];
+
   constructor(private readonly store: StoreModel) {
     for (const c of store.config.cameras) this.cameras.set(c.id, new CameraModel(c));
+    this.entryZones = store.config.zones.filter((z) => z.kind === 'entry').map((z) => z.area);
   }
 
   /**
@@ -151,8 +160,13 @@ export class TrackManager {
         continue;
       }
       // A second detection right next to a track that is being seen is the same person measured
-      // badly (one ankle hidden, hip fallback): a new track there would later steal detections.
-      if (live.some((tr) => m.t - tr.lastT < 500 && Math.hypot(o.x - tr.x, o.y - tr.y) < 0.6)) {
+      // badly (one ankle hidden, hip fallback, a far camera's grazing view): a new track there would
+      // later steal detections. Away from the entry, where nobody new appears, "next to" scales with
+      // the detection's own spread; at the entry, shoppers walk in close behind each other.
+      const near = nearEntry(this.entryZones, o.x, o.y)
+        ? DUPLICATE_M
+        : Math.max(DUPLICATE_M, DUPLICATE_SDS * Math.sqrt(o.r));
+      if (live.some((tr) => m.t - tr.lastT < 500 && Math.hypot(o.x - tr.x, o.y - tr.y) < near)) {
         this.counters.unmatched++;
         continue;
       }
