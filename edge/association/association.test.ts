@@ -49,6 +49,37 @@ function singleView(camera: V3, wrist: V3, body: [number, number]): WristSample 
 }
 
 describe('association from wrists', () => {
+  it('counts the hands in the shelf while its weight changed, not a neighbour’s reach a second earlier', () => {
+    // B reached into the same shelf 0.5-0.7 s before this event began (their own take, say) and is
+    // back at the body; A's hand is in the shelf during the event, 5 cm further out than B's was.
+    const b = track('b', 1.55, 3.0, [
+      { t: 300, p: [2.2, 3.1, 0.3], tri: true },
+      { t: 400, p: [2.2, 3.1, 0.3], tri: true },
+      { t: 950, p: [1.6, 3.0, 0.8], tri: true },
+    ]);
+    const a = track('a', 1.5, 3.5, [{ t: 1000, p: [1.95, 3.38, 0.3], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    expect(r.candidates[0]?.sessionId).toBe('a');
+    expect(r.uncertain).toBeUndefined();
+    // Looking 1.2 s back, as before, B's earlier reach wins the event.
+    const wide = associate(
+      [shelf],
+      900,
+      1100,
+      [session('a'), session('b')],
+      (id) => tracks[id] ?? [],
+      true,
+      undefined,
+      {
+        ...DEFAULT_ASSOCIATION,
+        before: 1200,
+        after: 600,
+      },
+    );
+    expect(wide.candidates[0]?.sessionId).toBe('b');
+  });
+
   it('a hand hanging at the hip is no reach, even when its one-camera ray runs into a low shelf', () => {
     // B stands beside the shelf, hands down; a camera behind B sees the right wrist along a ray that
     // continues down into the bottom shelf. A's hand is triangulated inside that shelf.
@@ -123,9 +154,10 @@ describe('association from wrists', () => {
     const certain = associate([shelf], 900, 1100, present, calmTracks, true);
     expect(certain.uncertain).toBeUndefined();
     expect(certain.rivals).toBeUndefined();
-    // Nobody within reach of the shelf: b was tracked elsewhere, c's track has been lost since 500.
+    // Nobody within reach of the shelf: b was tracked elsewhere, c's track has been lost since −400,
+    // 1.3 s before the event (a track missed for a few frames is not lost).
     const away = { ...calm, x: 6, y: 6, wrists: [], path: [[1000, 6, 6]] as Array<[number, number, number]> };
-    const lostC = { ...c, lastT: 500, wrists: [], path: [[500, 5, 8]] as Array<[number, number, number]> };
+    const lostC = { ...c, lastT: -400, wrists: [], path: [[-400, 5, 8]] as Array<[number, number, number]> };
     const nobody = associate(
       [shelf],
       900,
