@@ -1,6 +1,6 @@
 import { createLogger } from '../../core/log.ts';
 import type { CameraPoses, DeviceStatus, GatePassage, GateScan, TracksUpdate } from '../../core/messages.ts';
-import type { GateConfig, Rect } from '../../core/store/schema.ts';
+import type { GateConfig } from '../../core/store/schema.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 import { type AssociationParams, associate, DEFAULT_ASSOCIATION } from '../association/index.ts';
 import type {
@@ -52,7 +52,6 @@ class StoreTracker implements Tracker {
   private readonly encounters: EncounterBook;
   private readonly contestM: number;
   private readonly gates: Map<string, GateConfig>;
-  private readonly entryZones: Rect[];
   private readonly inside: Map<string, Side>;
   private readonly params: AssociationParams;
   private readonly c: TrackerSnapshot['c'] = {
@@ -71,7 +70,6 @@ class StoreTracker implements Tracker {
   ) {
     this.tracks = new TrackManager(store);
     this.gates = new Map(store.config.gates.map((g) => [g.id, g]));
-    this.entryZones = store.config.zones.filter((z) => z.kind === 'entry').map((z) => z.area);
     this.inside = new Map(store.config.gates.map((g) => [g.id, storeSide(g, store.config.floor)]));
     this.params = { ...DEFAULT_ASSOCIATION, ...opts.association };
     this.contestM = opts.contestDistance ?? 0.35;
@@ -132,7 +130,7 @@ class StoreTracker implements Tracker {
     if (!this.cameras.accept(m, this.tracks.cameras.has(m.cameraId))) return;
     this.tracks.onFrame(
       m,
-      (x, y, t) => takeBirthSlot(this.birthSlots, this.entryZones, x, y, t),
+      (x, y, t) => takeBirthSlot(this.birthSlots, this.tracks.entryZones, x, y, t),
       (x, y) => !outsideAtGate(this.store.config.gates, this.inside, x, y),
     );
   }

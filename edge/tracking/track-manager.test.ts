@@ -30,8 +30,9 @@ function strayFrom(cam: CameraModel) {
 
 describe('track manager', () => {
   it('takes a far camera’s stray detection near a tracked shopper for them, a near camera’s for someone else', () => {
+    const frames = framesAt(store, T0, [at], 0);
     const seeing = cameras
-      .filter((c) => framesAt(store, T0, [at], 0).find((f) => f.cameraId === c.id)?.persons.length === 1)
+      .filter((c) => frames.find((f) => f.cameraId === c.id)?.persons.length === 1)
       .sort(
         (a, b) =>
           Math.hypot(at.x - a.centre[0], at.y - a.centre[1]) -

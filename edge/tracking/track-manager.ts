@@ -97,7 +97,8 @@ export class TrackManager {
     unknownCamera: 0,
   };
 
-  private readonly entryZones: Rect[];
+  /** Where new people appear: the store's entry zones. */
+  readonly entryZones: Rect[];
 
   constructor(private readonly store: StoreModel) {
     for (const c of store.config.cameras) this.cameras.set(c.id, new CameraModel(c));
