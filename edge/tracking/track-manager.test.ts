@@ -55,4 +55,39 @@ describe('track manager', () => {
     b.onFrame(near.frame, () => null);
     expect(b.tracks).toHaveLength(2);
   });
+
+  it('does not hand a lost shopper’s track a bad detection of someone still being tracked', () => {
+    const lostAt = { x: 1, y: 5.5 };
+    const tracks = new TrackManager(store);
+    for (let k = 0; k < 10; k++)
+      for (const f of framesAt(store, T0 + k * 100, [at, lostAt], k)) tracks.onFrame(f, () => null);
+    const [b, a] = [...tracks.tracks].sort((p, q) => p.y - q.y);
+    if (!a || !b || tracks.tracks.length !== 2) throw new Error('two tracks expected');
+    a.sessionId = 's-lost';
+    b.sessionId = 's-seen';
+    // The shopper at 5.5 m goes unseen for 5 s (hidden behind a shelf); the other one is seen on.
+    for (let k = 10; k < 60; k++)
+      for (const f of framesAt(store, T0 + k * 100, [at], k)) tracks.onFrame(f, () => null);
+    const lostSince = a.lastT;
+    // A far camera misplaces the seen shopper by 0.8 m, towards where the lost one was: that is
+    // the seen shopper measured badly, not the lost one found again (1.2 m from where it was lost).
+    const cams = store.config.cameras.map((c) => new CameraModel(c));
+    const far = cams
+      .filter((c) => framesAt(store, T0, [at], 0).find((f) => f.cameraId === c.id)?.persons.length === 1)
+      .sort(
+        (p, q) =>
+          Math.hypot(at.x - q.centre[0], at.y - q.centre[1]) -
+          Math.hypot(at.x - p.centre[0], at.y - p.centre[1]),
+      )[0];
+    if (!far) throw new Error('camera');
+    const stray = framesAt(store, T0 + 5950, [{ x: at.x, y: at.y + 0.8 }], 60).find(
+      (f) => f.cameraId === far.id,
+    );
+    if (!stray || stray.persons.length !== 1) throw new Error('stray');
+    tracks.onFrame(stray, () => null);
+    expect(a.lastT).toBe(lostSince);
+    expect(Math.hypot(a.x - lostAt.x, a.y - lostAt.y)).toBeLessThan(0.2);
+    expect(tracks.tracks).toHaveLength(2);
+    expect(tracks.counters.reacquired).toBe(0);
+  });
 });
