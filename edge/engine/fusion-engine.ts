@@ -278,6 +278,11 @@ class FusionEngine implements Engine {
       counters: this.counters(),
     });
     this.sinceCheckpoint = {};
+    if (!this.storage.resumable) {
+      this.storage.checkpoint({ position: this.position, clock: this.clock, state: null });
+      this.lastCheckpointClock = this.clock;
+      return;
+    }
     const state: EngineState = {
       version: 1,
       clock: this.clock,

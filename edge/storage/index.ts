@@ -16,6 +16,11 @@ export interface Checkpoint {
 
 export interface EventStore {
   readonly path: string;
+  /**
+   * Whether a later process can resume from it. An in-memory store cannot, so engine snapshots are
+   * not taken there (they were a twentieth of replay time); inputs and decisions are still logged.
+   */
+  readonly resumable: boolean;
   /** Binds the store to one input source (a recording's identity, or a store id for live). */
   bindSource(sourceId: string): void;
   loadCheckpoint(): Checkpoint | null;

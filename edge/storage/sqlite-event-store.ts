@@ -24,8 +24,10 @@ class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private pending: Array<{ stmt: Database.Statement; args: unknown[] }> = [];
   private readonly st: Record<string, Database.Statement>;
+  readonly resumable: boolean;
 
   constructor(readonly path: string) {
+    this.resumable = path !== ':memory:' && path !== '';
     try {
       this.db = new Database(path);
     } catch (err) {
@@ -94,7 +96,7 @@ class SqliteEventStore implements EventStore {
     this.pending = [];
     this.db.transaction(() => {
       for (const { stmt, args } of rows) stmt.run(...args);
-      this.st.setCp?.run(cp.position, cp.clock, JSON.stringify(cp.state));
+      if (this.resumable) this.st.setCp?.run(cp.position, cp.clock, JSON.stringify(cp.state));
     })();
   }
 

@@ -109,4 +109,17 @@ describe('event store', () => {
     expect(() => s2.bindSource('rec-2')).toThrow(StorageError);
     s2.close();
   });
+
+  it('takes no snapshots in an in-memory store, which nothing can resume from, but still logs', () => {
+    const mem = openEventStore(':memory:');
+    expect(mem.resumable).toBe(false);
+    mem.logDecision('d1', 'event', { x: 1 });
+    mem.checkpoint({ position: 7, clock: 70, state: { big: 'state' } });
+    expect(mem.loadCheckpoint()).toBeNull();
+    expect(mem.counts().decisions).toBe(1);
+    mem.close();
+    const file = openEventStore(join(dir, 'resumable.db'));
+    expect(file.resumable).toBe(true);
+    file.close();
+  });
 });

@@ -140,6 +140,36 @@ describe('simulator', () => {
     expect(seen).toBe(299);
   });
 
+  it('reads CRLF recordings like LF ones, and names the line and byte of damage past the first MiB', async () => {
+    const entries = collect('busy', 3, 60_000);
+    const lf = join(dir, 'lf.ndjson');
+    await write(lf, entries, 'busy', 3, 60_000);
+    const text = readFileSync(lf, 'utf8');
+    // Lines split across the reader's 1 MiB chunks must come out whole.
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 << 20);
+    const crlf = join(dir, 'crlf.ndjson');
+    writeFileSync(crlf, text.replaceAll('\n', '\r\n'));
+    const read = async (path: string) => {
+      const out: unknown[] = [];
+      for await (const e of (await openRecording(path)).entries()) out.push(e);
+      return out;
+    };
+    const a = await read(lf);
+    expect(a).toHaveLength(entries.length);
+    expect(await read(crlf)).toEqual(a);
+    // Damage a line well past the first chunk: the error names its number and starting byte.
+    const lines = text.split('\n');
+    const k = lines.findIndex((l, i) => i > 0 && lines.slice(0, i).join('\n').length > 2 << 20);
+    const offset = Buffer.byteLength(lines.slice(0, k).join('\n')) + 1;
+    lines[k] = `{"at": 1, "topic": "nope"${(lines[k] ?? '').slice(25)}`;
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, lines.join('\n'));
+    const err = await read(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptRecordingError);
+    expect((err as CorruptRecordingError).line).toBe(k + 1);
+    expect((err as CorruptRecordingError).offset).toBe(offset);
+  });
+
   it('simulates every preset', () => {
     for (const preset of ['crowded', 'lookalike', 'faults'] as const) {
       const e = collect(preset, 1, 60_000);
