@@ -16,10 +16,17 @@ describe('camera model', () => {
   });
 
   it('unproject inverts project through distortion', () => {
-    for (const cam of cams) {
-      const p: [number, number, number] = [cam.centre[0] + 0.7, cam.centre[1] - 0.4, 1.1];
+    for (const [i, cam] of cams.entries()) {
+      // A point the camera sees off its axis (where distortion matters), towards what it looks at.
+      const [lx, ly] = store.config.cameras[i]?.pose.lookAt ?? [0, 0];
+      const ahead = [lx - cam.centre[0], ly - cam.centre[1]];
+      const p: [number, number, number] = [
+        cam.centre[0] + 0.5 * (ahead[0] ?? 0) + 0.7,
+        cam.centre[1] + 0.5 * (ahead[1] ?? 0) - 0.4,
+        1.1,
+      ];
       const px = cam.project(p);
-      if (!px) throw new Error('behind');
+      if (!px || !cam.inImage(px[0], px[1])) throw new Error(`${cam.id} does not see the point`);
       const ray = cam.unproject(px[0], px[1]);
       const t = (p[2] - ray.origin[2]) / ray.dir[2];
       expect(ray.origin[0] + t * ray.dir[0]).toBeCloseTo(p[0], 3);
