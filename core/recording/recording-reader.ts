@@ -117,12 +117,12 @@ export async function openRecording(path: string): Promise<Recording> {
     let last: Line = head as Line;
     let ended = false;
     const firstBatch = batch.done ? [] : batch.value;
-    async function* rest(): AsyncGenerator<Line[]> {
+    async function* allBatches(): AsyncGenerator<Line[]> {
       yield firstBatch;
       yield* it;
     }
     try {
-      for await (const b of rest())
+      for await (const b of allBatches())
         for (const l of b) {
           last = l;
           if (ended) throw new CorruptRecordingError(path, l.no, l.offset, 'data after the end marker');

@@ -278,12 +278,14 @@ class FusionEngine implements Engine {
       counters: this.counters(),
     });
     this.sinceCheckpoint = {};
-    if (!this.storage.resumable) {
-      this.storage.checkpoint({ position: this.position, clock: this.clock, state: null });
-      this.lastCheckpointClock = this.clock;
-      return;
-    }
-    const state: EngineState = {
+    // A store nothing can resume from keeps no snapshot: do not build one.
+    const state = this.storage.resumable ? this.snapshot() : null;
+    this.storage.checkpoint({ position: this.position, clock: this.clock, state });
+    this.lastCheckpointClock = this.clock;
+  }
+
+  private snapshot(): EngineState {
+    return {
       version: 1,
       clock: this.clock,
       position: this.position,
@@ -295,8 +297,6 @@ class FusionEngine implements Engine {
       counters: this.c,
       lastStep: this.lastStep,
     };
-    this.storage.checkpoint({ position: this.position, clock: this.clock, state });
-    this.lastCheckpointClock = this.clock;
   }
 
   private restore(s: EngineState): void {
