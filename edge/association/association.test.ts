@@ -110,6 +110,53 @@ describe('association from wrists', () => {
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
   });
 
+  describe('dwell: how long a hand stayed at the plates', () => {
+    const inShelf = (from: number, to: number): WristSample[] => {
+      const out: WristSample[] = [];
+      for (let t = from; t <= to; t += 50) out.push({ t, p: [2.2, 3.25, 0.3], tri: true });
+      return out;
+    };
+    const atBody = (x: number, y: number): WristSample => ({ t: 200, p: [x, y, 0.8], tri: true });
+    const run = (a: Track, b: Track, p = DEFAULT_ASSOCIATION) => {
+      const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+      return associate(
+        [shelf],
+        0,
+        1500,
+        [session('a'), session('b')],
+        (id) => tracks[id] ?? [],
+        true,
+        undefined,
+        p,
+      );
+    };
+
+    it('the hand that stayed in the shelf wins over a wrist that strayed as near once', () => {
+      const a = track('a', 1.6, 3.4, inShelf(0, 1500));
+      // B's wrist came within 5 cm of the shelf face for one frame and was at the body otherwise.
+      const b = track('b', 1.55, 3.0, [atBody(1.6, 3.0), { t: 700, p: [1.95, 3.1, 0.3], tri: true }]);
+      const r = run(a, b);
+      expect(r.candidates[0]?.sessionId).toBe('a');
+      expect(r.candidates[0]?.prob).toBeGreaterThan(0.99);
+      expect(r.uncertain).toBeUndefined();
+      // The closest approach alone cannot tell them apart.
+      expect(run(a, b, { ...DEFAULT_ASSOCIATION, dwellWeight: 0 }).uncertain).toMatch(/two shoppers/);
+    });
+
+    it('two hands that both stayed in the shelf stay ambiguous however long one of them stayed', () => {
+      // Two takes of one facing can merge into one event of two units: B's 0.3 s in the shelf may
+      // be one of them.
+      const a = track('a', 1.6, 3.4, inShelf(0, 1500));
+      const b = track('b', 1.55, 3.0, [atBody(1.6, 3.0), ...inShelf(600, 850)]);
+      const r = run(a, b);
+      expect(r.candidates[0]?.sessionId).toBe('a');
+      expect(r.uncertain).toMatch(/two shoppers/);
+      expect(
+        run(a, b, { ...DEFAULT_ASSOCIATION, bothDwelt: Number.POSITIVE_INFINITY }).uncertain,
+      ).toBeUndefined();
+    });
+  });
+
   it('a hand in the shelf of someone bound to no session sends the event to review', () => {
     // Two sessions' shoppers stand back from the shelf; a person the gate never bound reaches in.
     const a = track('a', 1.3, 3.2, [{ t: 1000, p: [1.7, 3.2, 0.9], tri: true }]);

@@ -23,6 +23,19 @@ export interface AssociationParams {
    */
   before: number;
   after: number;
+  /**
+   * Log-odds per moment (100 ms) a hand dwelt at the plates, and the distance (m) that counts as
+   * there: the closest approach alone let a neighbour reaching for the next plate, or a bystander's
+   * stray wrist, tie with the shopper whose hand was in the shelf all along.
+   */
+  dwellWeight: number;
+  dwellScale: number;
+  /**
+   * Dwell (moments at the plates) of the runner-up above which the event stays ambiguous however
+   * much longer the winner dwelt: two hands in the shelf may be two interactions that the weight
+   * saw as one (two takes of one facing merged into one of two units).
+   */
+  bothDwelt: number;
 }
 
 export const DEFAULT_ASSOCIATION: AssociationParams = {
@@ -31,6 +44,9 @@ export const DEFAULT_ASSOCIATION: AssociationParams = {
   ambiguity: 0.1,
   before: 300,
   after: 200,
+  dwellWeight: 0.5,
+  dwellScale: 0.07,
+  bothDwelt: 1,
 };
 
 function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
@@ -100,25 +116,36 @@ function atRest(nearAxisPoint: readonly number[], body: readonly [number, number
   return off < REST_RADIUS_M && z > REST_Z[0] && z < REST_Z[1] ? REST_DISTANCE_M : 0;
 }
 
+/** Wrist samples are pooled per moment of this length (ms): about two camera frames. */
+const MOMENT_MS = 100;
+
+interface Reach {
+  /** Closest approach of any member's wrist (or, unseen, arm's reach from where it stood), m. */
+  d: number;
+  /** Moments in the window a member's hand was at the plates, each weighed by how near it was. */
+  dwell: number;
+  /** The member who came closest: in a group only that one's identity matters. */
+  track: Track | undefined;
+}
+
 /**
- * Closest approach of a session's members to the plates during the window, in metres, and the member
- * (track) that came closest: in a group only that one's identity matters.
+ * How a session's members reached for the plates during the window. A shopper who takes an item
+ * keeps the hand in the shelf for most of the window, a bystander's wrist strays near it for a
+ * moment at most, so besides the closest approach each moment (its nearest wrist) adds to the
+ * session's dwell.
  */
-function sessionDistance(
-  tracks: Track[],
-  boxes: Box3[],
-  t0: number,
-  t1: number,
-): { d: number; track: Track | undefined } {
+function sessionReach(tracks: Track[], boxes: Box3[], t0: number, t1: number, dwellScale: number): Reach {
   const best = {
     tri: Number.POSITIVE_INFINITY,
     single: Number.POSITIVE_INFINITY,
     floor: Number.POSITIVE_INFINITY,
   };
   const by: { tri?: Track; single?: Track; floor?: Track } = {};
+  const moments = new Map<number, number>();
   for (const tr of tracks) {
     for (const w of tr.wrists) {
       if (w.t < t0 || w.t > t1) continue;
+      const single = w.ray !== undefined && w.body !== undefined;
       const d =
         w.ray && w.body
           ? Math.max(rayReach(w.ray, w.body, boxes), atRest(w.p, w.body))
@@ -128,6 +155,9 @@ function sessionDistance(
         best[kind] = d;
         by[kind] = tr;
       }
+      const k = Math.floor(w.t / MOMENT_MS);
+      const dm = single ? d + SINGLE_VIEW_PENALTY_M : d;
+      if (dm < (moments.get(k) ?? Number.POSITIVE_INFINITY)) moments.set(k, dm);
     }
     for (const [t, x, y] of tr.path) {
       if (t < t0 || t > t1) continue;
@@ -139,12 +169,14 @@ function sessionDistance(
       }
     }
   }
+  let dwell = 0;
+  for (const dm of moments.values()) dwell += Math.exp(-(dm * dm) / (2 * dwellScale * dwellScale));
   // A hand in a shelf is often seen by one camera only: its ray counts beside the triangulated
   // wrists (those show where the hand was before and after), a little less sure.
   const single = best.single + SINGLE_VIEW_PENALTY_M;
-  if (Number.isFinite(best.tri) && best.tri <= single) return { d: best.tri, track: by.tri };
-  if (Number.isFinite(best.single)) return { d: single, track: by.single };
-  return { d: best.floor + 0.2, track: by.floor };
+  if (Number.isFinite(best.tri) && best.tri <= single) return { d: best.tri, dwell, track: by.tri };
+  if (Number.isFinite(best.single)) return { d: single, dwell, track: by.single };
+  return { d: best.floor + 0.2, dwell, track: by.floor };
 }
 
 /**
@@ -176,13 +208,14 @@ export function associate(
     if (!camerasUp || unbound.length === 0) return only;
     // The only shopper is unambiguous unless a person the gate never bound (a tailgater) reached in
     // and the shopper's own track did not.
-    const mine = sessionDistance(
+    const mine = sessionReach(
       tracksOf((present[0] as SessionRecord).sessionId),
       boxes,
       t0 - p.before,
       t1 + p.after,
+      p.dwellScale,
     ).d;
-    const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
+    const u = sessionReach(unbound, boxes, t0 - p.before, t1 + p.after, p.dwellScale).d;
     if (Number.isFinite(u) && u <= p.maxDistance && (!Number.isFinite(mine) || mine - u > UNBOUND_MARGIN_M))
       only.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${Number.isFinite(mine) ? mine.toFixed(2) : 'unseen'})`;
     return only;
@@ -194,12 +227,14 @@ export function associate(
   if (!camerasUp) return uniform(`${present.length} shoppers inside and cameras unavailable`);
   const scored = present.map((s) => ({
     s,
-    ...sessionDistance(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after),
+    ...sessionReach(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after, p.dwellScale),
   }));
   const best = Math.min(...scored.map((x) => x.d));
   if (!Number.isFinite(best)) return uniform('no tracked shopper near the shelf');
   // Likelihoods relative to the best, so far-away shoppers underflow to 0 rather than NaN.
-  const w = scored.map((x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))));
+  const nearest = scored.map((x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))));
+  const mostDwell = Math.max(...scored.map((x) => x.dwell));
+  const w = scored.map((x, i) => (nearest[i] ?? 0) * Math.exp(p.dwellWeight * (x.dwell - mostDwell)));
   const total = w.reduce((a, b) => a + b, 0);
   const candidates = scored
     .map((x, i) => ({ sessionId: x.s.sessionId, prob: (w[i] ?? 0) / total, d: x.d, track: x.track }))
@@ -208,6 +243,12 @@ export function associate(
     candidates: candidates.map(({ sessionId, prob }) => ({ sessionId, prob })),
   };
   const winner = candidates[0];
+  // The closest approach alone would call it ambiguous: dwell decides only if the runner-up's hand
+  // merely strayed near, not if it stayed in the shelf as well.
+  const nearestTotal = nearest.reduce((a, b) => a + b, 0);
+  const closeRunnerUp = [...nearest].sort((a, b) => b - a)[1] ?? 0;
+  const dwells = scored.map((x) => x.dwell).sort((a, b) => b - a);
+  const bothInShelf = closeRunnerUp / nearestTotal > p.ambiguity && (dwells[1] ?? 0) >= p.bothDwelt;
   // Whose identity matters: the member who reached in (a group's other members may be elsewhere).
   const actor = winner?.track;
   const here = (id: string) => id !== winner?.sessionId && present.some((s) => s.sessionId === id);
@@ -216,14 +257,14 @@ export function associate(
   // No bound track explains the reach: nobody near, or an unbound person nearer.
   let unexplained = best > p.maxDistance;
   if (unexplained) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
-  else if ((candidates[1]?.prob ?? 0) > p.ambiguity)
+  else if ((candidates[1]?.prob ?? 0) > p.ambiguity || bothInShelf)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
   else if (swapped.length > 0)
     result.uncertain = 'shopper passed close to another; identities may have swapped';
   else if (pending) result.uncertain = 'shopper is next to another; identities not yet resolved';
   else if (unbound.length > 0) {
     // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
-    const u = sessionDistance(unbound, boxes, t0 - p.before, t1 + p.after).d;
+    const u = sessionReach(unbound, boxes, t0 - p.before, t1 + p.after, p.dwellScale).d;
     const wu = Math.exp(-0.5 * ((u * u - best * best) / (p.sigma * p.sigma)));
     if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity) {
       result.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${best.toFixed(2)} m)`;

@@ -23,7 +23,9 @@ export const CartConfig = z.strictObject({
     .number()
     .min(0)
     .max(1)
-    .default(0.05)
-    .describe('Runner-up sessions at least this likely get the unsure event as a review reason'),
+    .default(0.01)
+    .describe(
+      'Runner-up sessions at least this likely get the unsure event as a review reason (0.05 let carts be charged without an item the reviewed event gave to a neighbour 3-4 % likely)',
+    ),
 });
 export type CartConfig = z.infer<typeof CartConfig>;

@@ -52,6 +52,19 @@ describe('event decisions', () => {
     expect(carts.get('b')?.reasons).toEqual([]);
   });
 
+  it('a reviewed event is a review reason for every runner-up with a few per cent, so no cart is charged without it', () => {
+    // Busy traffic: carts were charged without an item whose reviewed event gave them 3-4 %.
+    const { d, carts } = decide({
+      candidates: [
+        { sessionId: 'a', prob: 0.933 },
+        { sessionId: 'b', prob: 0.037 },
+        { sessionId: 'c', prob: 0.03 },
+      ],
+    });
+    expect(d.event.review).toMatch(/p=0.933/);
+    for (const id of ['b', 'c']) expect(carts.get(id)?.reasons.join()).toMatch(/may be theirs/);
+  });
+
   it('a certain attribution touches no other cart', () => {
     const { d, carts } = decide({
       candidates: [

@@ -25,7 +25,7 @@ function track(id: string, sessionId: string, x: number): Track {
  * Drives two tracks through alone → side by side → apart, each measured with the given heights
  * (undefined: not measured while alone, e.g. it had just come in).
  */
-function meet(before: [number | undefined, number | undefined], after: [number, number]) {
+function meet(before: [number | undefined, number | undefined], after: [number, number], gap = 0.1) {
   const book = new EncounterBook({ meet: 0.35, part: 0.6 });
   const a = track('ta', 's-a', 2);
   const b = track('tb', 's-b', 4);
@@ -41,7 +41,7 @@ function meet(before: [number | undefined, number | undefined], after: [number, 
     book.check(t, [a, b]);
   }
   a.x = 3;
-  b.x = 3.1;
+  b.x = 3 + gap;
   for (; t < 4000; t += 100) {
     a.lastT = t;
     b.lastT = t;
@@ -67,6 +67,23 @@ describe('close passes resolved by body height', () => {
     expect(a.path[0]?.[1]).toBe(4);
     expect(b.path[0]?.[1]).toBe(2);
     expect(book.open).toHaveLength(0);
+  });
+
+  it('checks heights after a pass at arm’s length too: people 25 cm apart are swapped by the tracker as well', () => {
+    // In busy traffic 48 of 276 tracks that never came within 15 cm of the other had taken it over.
+    const { book, a, b } = meet([1.62, 1.85], [1.85, 1.62], 0.25);
+    expect(book.counters).toMatchObject({ swapped: 1, ambiguous: 0 });
+    expect(a.sessionId).toBe('s-b');
+    expect(b.sessionId).toBe('s-a');
+  });
+
+  it('a fresh height that fits neither identity (someone else’s shoulders) swaps nobody', () => {
+    // b's 1.52 m is 10 cm off a's signature and 33 cm off its own: as a plain Gaussian it would
+    // outweigh a's own height, which fits a exactly, by a hundred log-odds.
+    const { book, a, b } = meet([1.62, 1.85], [1.62, 1.52]);
+    expect(book.counters).toMatchObject({ swapped: 0 });
+    expect(a.sessionId).toBe('s-a');
+    expect(b.sessionId).toBe('s-b');
   });
 
   it('keeps identities the heights confirm', () => {

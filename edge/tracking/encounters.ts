@@ -21,9 +21,8 @@ export interface Encounter {
   /** Identities that went in and nobody has been confirmed as yet. */
   pool: Identity[];
   start: number;
-  /** How many tracks ever joined, and the closest any two of them came (m). */
+  /** How many tracks ever joined. */
   size: number;
-  minD: number;
   /** Member track → since when it has been apart from all the others. */
   apart: Record<string, number>;
   /**
@@ -52,8 +51,6 @@ export interface EncounterParams {
   part: number;
 }
 
-/** Two tracks that stayed at least this far apart (m) keep their identities without a height check. */
-const SAFE_PASS_M = 0.15;
 /** Log-odds that decide (1 in ~100), and the prior log-odds that the tracker kept identities right. */
 const DECISIVE_LLR = 4.6;
 const PRIOR_PAIR = 2.2;
@@ -106,11 +103,10 @@ export class EncounterBook {
         if (a.sessionId === b.sessionId) continue;
         const d = Math.hypot(a.x - b.x, a.y - b.y);
         // A track that stopped getting detections where another one goes on has probably lost its
-        // person under the other's: a meeting too, judged from where it was last seen, and how close
-        // they really came is unknown.
+        // person under the other's: a meeting too, judged from where it was last seen.
         const lost = Math.max(t - a.lastT, t - b.lastT) >= LOST_MS;
         if (d > (lost ? LOST_MEET_M : this.p.meet)) continue;
-        this.join(a, b, lost ? 0 : d, t);
+        this.join(a, b, t);
       }
     }
     for (const e of this.open) this.sortOut(e, byId, t);
@@ -119,12 +115,12 @@ export class EncounterBook {
   }
 
   /** Puts two tracks that met into one group, merging the groups they were already in. */
-  private join(a: Track, b: Track, d: number, t: number): void {
+  private join(a: Track, b: Track, t: number): void {
     const groups = this.open.filter((e) => e.ids.includes(a.id) || e.ids.includes(b.id));
     let g = groups[0];
     if (!g) {
       this.counters.encounters++;
-      g = { ids: [], pool: [], start: t, size: 0, minD: d, apart: {}, met: [] };
+      g = { ids: [], pool: [], start: t, size: 0, apart: {}, met: [] };
       this.open.push(g);
     }
     for (const o of groups.slice(1)) {
@@ -132,7 +128,6 @@ export class EncounterBook {
       g.pool.push(...o.pool);
       g.start = Math.min(g.start, o.start);
       g.size += o.size;
-      g.minD = Math.min(g.minD, o.minD);
       g.met = [...(g.met ?? []), ...(o.met ?? [])];
     }
     this.open = this.open.filter((e) => !groups.slice(1).includes(e));
@@ -153,7 +148,6 @@ export class EncounterBook {
         });
       g.size++;
     }
-    g.minD = Math.min(g.minD, d);
     const key = pairKey(a.id, b.id);
     if (!g.met?.includes(key)) g.met = [...(g.met ?? []), key];
     g.apart = {};
@@ -181,13 +175,6 @@ export class EncounterBook {
       }
       e.apart[m.id] ??= t;
       if (t - (e.apart[m.id] as number) < FRESH_MS) continue;
-      if (e.size === 2 && e.minD >= SAFE_PASS_M && members.length === 2) {
-        // Never overlapping: the tracker's motion model told them apart (right 32 times in 33 in
-        // simulated busy traffic).
-        this.counters.kept++;
-        e.ids = [];
-        return;
-      }
       if (this.decide(e, m, members, t, byId)) e.ids = e.ids.filter((id) => id !== m.id);
     }
   }
