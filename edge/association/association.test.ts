@@ -3,7 +3,7 @@ import type { Ray, V3 } from '../../core/geometry/camera-model.ts';
 import type { Box3 } from '../../core/store/schema.ts';
 import type { SessionRecord } from '../tracking/session-registry.ts';
 import type { Track, WristSample } from '../tracking/track-manager.ts';
-import { associate, DEFAULT_ASSOCIATION } from './index.ts';
+import { associate, DEFAULT_ASSOCIATION, reachedInto } from './index.ts';
 
 // The bottom shelf of a gondola whose face is at x = 2.0.
 const shelf: Box3 = { min: [2, 3, 0.15], max: [2.5, 3.4, 0.51] };
@@ -108,6 +108,16 @@ describe('association from wrists', () => {
     const tracks: Record<string, Track[]> = { a: [a], b: [b] };
     const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
+  });
+
+  it('finds who reached into a plate, and not who stood beside it (a faulted plate detects no event)', () => {
+    const a = track('a', 1.6, 3.4, [{ t: 500, p: [2.2, 3.25, 0.3], tri: true }]);
+    const b = track('b', 1.55, 3.0, [{ t: 500, p: [1.75, 3.0, 0.35], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const present = [session('a'), session('b')];
+    expect(reachedInto([shelf], 0, 1000, present, (id) => tracks[id] ?? [], 0.15)).toEqual(['a']);
+    // Outside the window nobody reached in.
+    expect(reachedInto([shelf], 600, 1000, present, (id) => tracks[id] ?? [], 0.15)).toEqual([]);
   });
 
   describe('dwell: how long a hand stayed at the plates', () => {

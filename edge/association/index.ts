@@ -180,6 +180,25 @@ function sessionReach(tracks: Track[], boxes: Box3[], t0: number, t1: number, dw
 }
 
 /**
+ * Sessions whose hands reached within `within` m of the boxes during [t0, t1]: who may have taken
+ * from a plate that could not weigh it (a faulted plate detects no event to attribute).
+ */
+export function reachedInto(
+  boxes: Box3[],
+  t0: number,
+  t1: number,
+  present: SessionRecord[],
+  tracksOf: (sessionId: string) => Track[],
+  within: number,
+): string[] {
+  return present
+    .filter(
+      (s) => sessionReach(tracksOf(s.sessionId), boxes, t0, t1, DEFAULT_ASSOCIATION.dwellScale).d <= within,
+    )
+    .map((s) => s.sessionId);
+}
+
+/**
  * Attributes a shelf event to the sessions present. One session present: certain. Otherwise, with
  * cameras, each session is scored by its members' closest wrist approach to the plates; without
  * cameras the event is spread evenly and flagged.

@@ -27,6 +27,9 @@ import { splitByFacing } from './split-facings.ts';
 
 const log = createLogger('edge.engine');
 
+/** How often (store clock, ms) faulted plates are checked for hands that reached into them. */
+const FAULT_CHECK_MS = 1000;
+
 class FusionEngine implements Engine {
   private readonly cfg: EngineConfig;
   private readonly store: StoreModel;
@@ -53,6 +56,7 @@ class FusionEngine implements Engine {
 
   private readonly tracksEveryMs: number;
   private lastTracks = 0;
+  private lastFaultCheck = Number.NEGATIVE_INFINITY;
 
   constructor(opts: EngineOptions) {
     this.tracksEveryMs = opts.tracksEveryMs ?? 0;
@@ -132,6 +136,7 @@ class FusionEngine implements Engine {
         const notices: PlateNotice[] = [];
         this.detector.onDeviceStatus(m, notices);
         this.handleNotices(notices);
+        this.checkFaultedPlates();
         this.tracker.onDeviceStatus(m);
         return;
       }
@@ -188,6 +193,30 @@ class FusionEngine implements Engine {
       this.publish('edge.shelf-event', d.event);
     }
     if (this.pendingFinal.length > 0) this.tryFinalise();
+  }
+
+  /**
+   * A plate that cannot weigh detects no event when an item is taken from it, and the change it
+   * shows on recovery is attributed to whoever is at it then; so whoever reached into it meanwhile
+   * goes to review. Checked every second of store clock, over the period since the last check and
+   * one more (frames arrive late); the reason is the same string each time, so a cart gets it once,
+   * and a restart that checks again changes nothing.
+   */
+  private checkFaultedPlates(): void {
+    if (!this.tracker.reachedInto || this.clock - this.lastFaultCheck < FAULT_CHECK_MS) return;
+    const from = this.lastFaultCheck - FAULT_CHECK_MS;
+    this.lastFaultCheck = this.clock;
+    for (const f of this.detector.faults()) {
+      const plate = this.store.plate(f.plateId);
+      if (!plate) continue;
+      for (const sessionId of this.tracker.reachedInto([plate], Math.max(f.since, from), this.clock)) {
+        if (this.carts.has(sessionId))
+          this.carts.addReason(
+            sessionId,
+            `reached into plate ${f.plateId} while it was faulted (${f.reason})`,
+          );
+      }
+    }
   }
 
   /** Multi-facing interactions: one item across a boundary, or two hands; see split-facings.ts. */

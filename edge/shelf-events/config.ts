@@ -90,5 +90,12 @@ export const ShelfEventConfig = z.strictObject({
     .positive()
     .default(30_000)
     .describe('A plate never settling for this long is re-baselined and reported as a fault'),
+  frozenMs: z
+    .number()
+    .nonnegative()
+    .default(5000)
+    .describe(
+      'A plate whose readings stay exactly the same for this long is stuck (a load cell always shows some noise) and reported as a fault; 0 disables',
+    ),
 });
 export type ShelfEventConfig = z.infer<typeof ShelfEventConfig>;

@@ -10,6 +10,9 @@ import {
 
 export type { PlateCounters, PlateDetectorState, PlateNotice, PlateSegment } from './plate-state.ts';
 
+/** Fault reason of a plate whose readings stopped changing. */
+const FROZEN = 'readings frozen';
+
 /**
  * Stable-state detector of one load cell. Stable: the baseline follows slow drift and the noise
  * estimate adapts. A short mean leaving the baseline by `triggerSigmas` standard errors (or one sample
@@ -103,9 +106,21 @@ export class PlateDetector {
           continue;
         }
         s.invalidRun = 0;
+        const frozen = this.frozen(t, x);
         if (s.fault) {
+          // A stuck plate recovers when its readings move again, not on every reading it repeats.
+          if (s.fault.reason === FROZEN && frozen) continue;
           notices.push({ kind: 'recovered', plateId: s.plateId, t });
           this.recover(t);
+        } else if (
+          frozen &&
+          this.cfg.frozenMs > 0 &&
+          t - (s.frozenSince ?? t) >= this.cfg.frozenMs &&
+          // A plate quieter than its ADC's step repeats readings legitimately.
+          plateSigma(s, this.cfg) > 2 * this.cfg.minNoiseGrams
+        ) {
+          this.setFault(s.frozenSince ?? t, FROZEN, notices);
+          continue;
         }
         s.lastT = t;
         segmentSample(s, this.cfg, t, x, b.periodMs);
@@ -115,6 +130,15 @@ export class PlateDetector {
     if (silence && !s.fault && heard !== null && clock - heard > this.cfg.silentMs) {
       this.setFault(heard, s.invalidRun > 0 ? 'no valid readings' : 'plate silent', notices);
     }
+  }
+
+  /** Whether reading `x` at `t` repeats the previous one exactly (and since when they have). */
+  private frozen(t: number, x: number): boolean {
+    const s = this.s;
+    if (s.frozenValue === x) return true;
+    s.frozenValue = x;
+    s.frozenSince = t;
+    return false;
   }
 
   /** Marks the plate faulted (silent, controller down, never settling); recovery re-baselines it. */

@@ -50,6 +50,12 @@ export interface PlateDetectorState {
   newestEnd: number | null;
   /** Invalid readings since the last valid one. */
   invalidRun: number;
+  /**
+   * Since when the readings have been exactly the value of `frozenValue`. Optional: snapshots written
+   * before frozen plates were detected lack them.
+   */
+  frozenSince?: number | null;
+  frozenValue?: number | null;
   mode: 'stable' | 'active';
   baseline: number | null;
   nStable: number;
@@ -82,6 +88,8 @@ export function initialPlateState(plateId: string, initialNoiseGrams: number): P
     lastT: null,
     lastReceivedAt: null,
     invalidRun: 0,
+    frozenSince: null,
+    frozenValue: null,
     newestEnd: null,
     mode: 'stable',
     baseline: null,

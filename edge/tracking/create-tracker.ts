@@ -1,8 +1,8 @@
 import { createLogger } from '../../core/log.ts';
 import type { CameraPoses, DeviceStatus, GatePassage, GateScan, TracksUpdate } from '../../core/messages.ts';
 import type { GateConfig } from '../../core/store/schema.ts';
-import type { StoreModel } from '../../core/store/store-model.ts';
-import { type AssociationParams, associate, DEFAULT_ASSOCIATION } from '../association/index.ts';
+import type { PlateInfo, StoreModel } from '../../core/store/store-model.ts';
+import { type AssociationParams, associate, DEFAULT_ASSOCIATION, reachedInto } from '../association/index.ts';
 import type {
   AssociationRequest,
   AssociationResult,
@@ -30,6 +30,9 @@ import { TrackManager } from './track-manager.ts';
 import type { PendingExit, TrackerSnapshot } from './tracker-snapshot.ts';
 
 const log = createLogger('edge.tracking');
+
+/** A wrist this near (m) a plate's box was at it: inside it, or at its face. */
+const REACHED_INTO_M = 0.15;
 
 export interface TrackerOptions {
   association?: Partial<AssociationParams>;
@@ -188,6 +191,19 @@ class StoreTracker implements Tracker {
       this.tracks.tracks.filter(
         (tr) => tr.sessionId === null && !tr.exited && tr.lastT >= req.t0 - this.params.before,
       ),
+    );
+  }
+
+  reachedInto(plates: PlateInfo[], t0: number, t1: number): string[] {
+    const present = this.registry.presentDuring(t0, t1);
+    if (!(this.cameras.up(t1) || this.cameras.up(t0))) return present.map((s) => s.sessionId);
+    return reachedInto(
+      plates.map((p) => p.plate.box),
+      t0,
+      t1,
+      present,
+      (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
+      REACHED_INTO_M,
     );
   }
 

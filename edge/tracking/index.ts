@@ -79,6 +79,11 @@ export interface Tracker {
   /** Moves the tracker's clock to `t` (ms); may fire `exited` for sessions whose last track left. */
   advance(t: number): void;
   associate(req: AssociationRequest): AssociationResult;
+  /**
+   * Optional (added later): the sessions whose hands were at these plates during [t0, t1]; with the
+   * cameras unavailable, every session inside then.
+   */
+  reachedInto?(plates: PlateInfo[], t0: number, t1: number): string[];
   openSessions(): SessionInfo[];
   /** Positions for the dashboard. */
   snapshot(t: number): TracksUpdate;

@@ -58,6 +58,42 @@ describe('accuracy on short simulated recordings', () => {
     }, 60_000);
   }
 
+  it('faults: whoever took from a plate while it was stuck or silent is sent to review, not charged', async () => {
+    const store = loadStore('demo');
+    const { messages, events } = await simulateSplit({
+      store,
+      preset: 'faults',
+      seed: 4,
+      durationMs: 10 * 60_000,
+    });
+    // Fault windows per plate, as the engine reported them to the operator.
+    const windows: Array<{ plateId: string; from: number; to: number }> = [];
+    const r = await replayEntries({
+      store,
+      entries: messages,
+      createTracker: (s, l) => createTracker(s, l),
+      publish: (topic, msg) => {
+        if (topic !== 'edge.alert') return;
+        const a = msg as { t: number; kind: string; severity: string; ref?: string };
+        if (a.kind !== 'sensor-fault' || !a.ref) return;
+        if (a.severity === 'warning')
+          windows.push({ plateId: a.ref, from: a.t, to: Number.POSITIVE_INFINITY });
+        else
+          for (const w of windows) if (w.plateId === a.ref && w.to === Number.POSITIVE_INFINITY) w.to = a.t;
+      },
+    });
+    expect(windows.map((w) => w.plateId).length).toBeGreaterThanOrEqual(2);
+    const during = events.filter((e) =>
+      e.plates.some((p) =>
+        windows.some((w) => w.plateId === p.plateId && e.t1 > w.from - 5000 && e.t0 < w.to),
+      ),
+    );
+    const receipts = new Map(r.receipts.map((rc) => [rc.token, rc]));
+    const affected = [...new Set(during.map((e) => e.token))].filter((tok) => receipts.has(tok));
+    expect(affected.length).toBeGreaterThan(0);
+    for (const tok of affected) expect(receipts.get(tok)?.status, tok).toBe('review');
+  }, 60_000);
+
   it('kiosk and a modified store: interactions identified as well as in the demo', async () => {
     for (const store of [loadStore('kiosk'), modifiedStore()]) {
       const s = await run(store, 'single', 5, 4);

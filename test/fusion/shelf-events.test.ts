@@ -162,4 +162,58 @@ describe('shelf events on crafted signals', () => {
     expect(events[0]?.fault).toMatch(/plate silent/);
     expect(events[0]?.deltaGrams).toBeCloseTo(-350, -1);
   });
+
+  it('a stuck plate (readings frozen) is faulted, a take beside it is still an event, and its change is flagged when it moves again', () => {
+    const real = craftPlate({
+      plateId: 'g3.s1.p1',
+      noise: 0.5,
+      durationMs: 24_000,
+      level: (t) => (t < 10_000 ? 3000 : 2650),
+    });
+    // From 4 s to 16 s the controller repeats one reading of this plate.
+    let held: number | undefined;
+    const stuck = real.map((m) => {
+      if (m.t0 < T + 4000 || m.t0 >= T + 16_000) return m;
+      held ??= m.grams[0] as number;
+      return { ...m, grams: m.grams.map(() => held as number) };
+    });
+    const beside = craftPlate({
+      plateId: 'g3.s1.p3',
+      noise: 0.5,
+      durationMs: 24_000,
+      seed: 2,
+      level: step(2000, 1700, 11_000, 11_700, 10),
+    });
+    const det = createShelfEventDetector(store, cfg);
+    const events: ShelfEventDraft[] = [];
+    const notices: string[] = [];
+    for (const { at, msg } of interleave(stuck, beside)) {
+      det.onSamples(msg, at);
+      const r = det.advance(at);
+      events.push(...r.events);
+      notices.push(
+        ...r.notices.map((n) => `${n.kind} ${n.plateId}${n.kind === 'fault' ? ` ${n.reason}` : ''}`),
+      );
+      if (at > T + 10_000 && at < T + 15_000)
+        expect(det.faults().map((f) => f.plateId)).toEqual(['g3.s1.p1']);
+    }
+    events.push(...det.advance(T + 40_000).events);
+    expect(notices).toEqual(['fault g3.s1.p1 readings frozen', 'recovered g3.s1.p1']);
+    const byPlate = (id: string) => events.filter((e) => e.plates.some((p) => p.plateId === id));
+    expect(byPlate('g3.s1.p3')).toHaveLength(1);
+    expect(byPlate('g3.s1.p3')[0]?.fault).toBeUndefined();
+    expect(byPlate('g3.s1.p3')[0]?.deltaGrams).toBeCloseTo(-300, -1);
+    expect(byPlate('g3.s1.p1')).toHaveLength(1);
+    expect(byPlate('g3.s1.p1')[0]?.fault).toMatch(/readings frozen/);
+    expect(byPlate('g3.s1.p1')[0]?.deltaGrams).toBeCloseTo(-350, -1);
+  });
+
+  it('a plate quieter than its ADC step repeats readings without being called stuck', () => {
+    const quiet = craftPlate({ plateId: 'g3.s1.p1', noise: 0, durationMs: 20_000, level: () => 3000 });
+    const det = createShelfEventDetector(store, cfg);
+    for (const { at, msg } of interleave(quiet)) {
+      det.onSamples(msg, at);
+      expect(det.advance(at).notices).toEqual([]);
+    }
+  });
 });
