@@ -136,7 +136,6 @@ class FusionEngine implements Engine {
         const notices: PlateNotice[] = [];
         this.detector.onDeviceStatus(m, notices);
         this.handleNotices(notices);
-        this.checkFaultedPlates();
         this.tracker.onDeviceStatus(m);
         return;
       }
@@ -171,6 +170,7 @@ class FusionEngine implements Engine {
     }
     const { events, notices } = this.detector.advance(this.clock, { silence: !this.draining });
     this.handleNotices(notices);
+    this.checkFaultedPlates();
     for (const draft of events.flatMap((e) => this.split(e))) {
       const d = decideEvent(
         draft,
