@@ -145,18 +145,16 @@ function sessionReach(tracks: Track[], boxes: Box3[], t0: number, t1: number, dw
   for (const tr of tracks) {
     for (const w of tr.wrists) {
       if (w.t < t0 || w.t > t1) continue;
-      const single = w.ray !== undefined && w.body !== undefined;
+      const { ray, body } = w;
       const d =
-        w.ray && w.body
-          ? Math.max(rayReach(w.ray, w.body, boxes), atRest(w.p, w.body))
-          : boxDistance(w.p, boxes, 3);
+        ray && body ? Math.max(rayReach(ray, body, boxes), atRest(w.p, body)) : boxDistance(w.p, boxes, 3);
       const kind = w.tri ? 'tri' : 'single';
       if (d < best[kind]) {
         best[kind] = d;
         by[kind] = tr;
       }
       const k = Math.floor(w.t / MOMENT_MS);
-      const dm = single ? d + SINGLE_VIEW_PENALTY_M : d;
+      const dm = ray && body ? d + SINGLE_VIEW_PENALTY_M : d;
       if (dm < (moments.get(k) ?? Number.POSITIVE_INFINITY)) moments.set(k, dm);
     }
     for (const [t, x, y] of tr.path) {

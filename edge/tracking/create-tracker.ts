@@ -184,8 +184,8 @@ class StoreTracker implements Tracker {
       req.t0,
       req.t1,
       present,
-      (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
-      this.cameras.up(req.t1) || this.cameras.up(req.t0),
+      this.sessionTracks,
+      this.camerasUp(req.t0, req.t1),
       (trackId) => this.encounters.rivals(trackId),
       this.params,
       this.tracks.tracks.filter(
@@ -196,15 +196,22 @@ class StoreTracker implements Tracker {
 
   reachedInto(plates: PlateInfo[], t0: number, t1: number): string[] {
     const present = this.registry.presentDuring(t0, t1);
-    if (!(this.cameras.up(t1) || this.cameras.up(t0))) return present.map((s) => s.sessionId);
+    if (!this.camerasUp(t0, t1)) return present.map((s) => s.sessionId);
     return reachedInto(
       plates.map((p) => p.plate.box),
       t0,
       t1,
       present,
-      (id) => this.tracks.tracks.filter((tr) => tr.sessionId === id),
+      this.sessionTracks,
       REACHED_INTO_M,
     );
+  }
+
+  private readonly sessionTracks = (sessionId: string) =>
+    this.tracks.tracks.filter((tr) => tr.sessionId === sessionId);
+
+  private camerasUp(t0: number, t1: number): boolean {
+    return this.cameras.up(t1) || this.cameras.up(t0);
   }
 
   openSessions(): SessionInfo[] {
