@@ -128,6 +128,11 @@ export const ShelfEvent = z.strictObject({
   /** The session charged for it, or null when sent to review. */
   sessionId: id.nullable(),
   review: z.string().optional(),
+  /**
+   * Set on an event first sent to review only because the acting shopper's identity was in doubt
+   * after a close pass, once the tracker settled it: when, and the review reason it had.
+   */
+  settled: z.strictObject({ t: ms, review: z.string() }).optional(),
 });
 export type ShelfEvent = z.infer<typeof ShelfEvent>;
 

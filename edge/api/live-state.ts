@@ -184,9 +184,11 @@ export class LiveState {
       traces[p.plateId] = (this.traces.get(p.plateId) ?? []).filter(
         ([t]) => t >= m.t0 - 3000 && t <= m.t1 + 3000,
       );
+    // A held event comes again once settled (`m.settled`): it replaces the first, alerts once.
+    const again = this.events.has(m.id);
     this.events.set(m.id, { ...m, traces });
     if (!m.sessionId || !this.sessions.has(m.sessionId)) this.retention.adoptOrphan(m.id);
-    const misplaced = misplacedAlert(m, this.store);
+    const misplaced = again ? undefined : misplacedAlert(m, this.store);
     if (misplaced) this.addAlert(misplaced);
     if (m.sessionId) {
       const s = this.sessions.get(m.sessionId);

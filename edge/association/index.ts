@@ -276,10 +276,13 @@ export function associate(
   if (unexplained) result.uncertain = `nearest shopper ${best.toFixed(2)} m from the shelf`;
   else if ((candidates[1]?.prob ?? 0) > p.ambiguity || bothInShelf)
     result.uncertain = `two shoppers at the shelf (${(candidates[0]?.d ?? 0).toFixed(2)} m vs ${(candidates[1]?.d ?? 0).toFixed(2)} m)`;
-  else if (swapped.length > 0)
-    result.uncertain = 'shopper passed close to another; identities may have swapped';
-  else if (pending) result.uncertain = 'shopper is next to another; identities not yet resolved';
-  else if (unbound.length > 0) {
+  else if (swapped.length > 0 || pending) {
+    result.uncertain =
+      swapped.length > 0
+        ? 'shopper passed close to another; identities may have swapped'
+        : 'shopper is next to another; identities not yet resolved';
+    if (actor && winner) result.identityDoubt = { trackId: actor.id, sessionId: winner.sessionId };
+  } else if (unbound.length > 0) {
     // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
     const u = sessionReach(unbound, boxes, t0 - p.before, t1 + p.after, p.dwellScale).d;
     const wu = Math.exp(-0.5 * ((u * u - best * best) / (p.sigma * p.sigma)));

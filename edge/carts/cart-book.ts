@@ -110,6 +110,24 @@ export class CartBook {
     if (reason && !c.reasons.includes(reason)) c.reasons.push(reason);
   }
 
+  /**
+   * Takes back a doubt an event put on this cart once it is settled: the review reason goes and the
+   * confidence it cost (`logPenalty`, as docked) comes back; the event's line, if the cart has one,
+   * gets its association probability as it would have been without the doubt.
+   */
+  undoDoubt(
+    sessionId: string,
+    d: { reason: string; logPenalty: number; eventId?: string; associationProb?: number },
+  ): void {
+    const c = this.carts.get(sessionId);
+    if (!c) return;
+    c.reasons = c.reasons.filter((r) => r !== d.reason);
+    c.logConfidence -= d.logPenalty;
+    if (d.eventId === undefined || d.associationProb === undefined) return;
+    for (const l of c.lines)
+      for (const ev of l.evidence) if (ev.eventId === d.eventId) ev.associationProb = d.associationProb;
+  }
+
   addReason(sessionId: string, reason: string): void {
     const c = this.carts.get(sessionId);
     if (c && !c.reasons.includes(reason)) c.reasons.push(reason);

@@ -5,6 +5,7 @@ import type { ItemInference } from '../item-inference/index.ts';
 import type { ShelfEventDraft } from '../shelf-events/index.ts';
 import type { Tracker } from '../tracking/index.ts';
 import type { EngineConfig } from './config.ts';
+import type { Docked, IdentityHold } from './identity-holds.ts';
 
 /** Misplaced stock: plate id → sku → units known to lie there though their facing is elsewhere. */
 export type ForeignStock = Record<string, Record<string, number>>;
@@ -13,6 +14,8 @@ export interface Decision {
   event: ShelfEvent;
   /** Cart changes made, for the decision log. */
   applied: Array<{ sessionId: string; sku: string; quantity: number }>;
+  /** Set when the event went to review for the acting shopper's identity alone (identity-holds.ts). */
+  hold?: IdentityHold;
 }
 
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -62,6 +65,8 @@ export function decideEvent(
 
   const applied: Decision['applied'] = [];
   const review = reasons.length > 0 ? reasons.join('; ') : undefined;
+  // Every doubt this event puts on a cart, so that it can be taken back if the identity is settled.
+  const docked: Docked[] = [];
   if (best && top) {
     const signed = best.kind === 'take' ? best.count : -best.count;
     carts.apply({
@@ -80,21 +85,34 @@ export function decideEvent(
       },
     });
     applied.push({ sessionId: top.sessionId, sku: best.sku, quantity: signed });
-    if (review) carts.addReason(top.sessionId, `${draft.id}: ${review}`);
+    if (review) {
+      carts.addReason(top.sessionId, `${draft.id}: ${review}`);
+      docked.push({
+        sessionId: top.sessionId,
+        reason: `${draft.id}: ${review}`,
+        logPenalty: assoc.uncertain ? Math.log(Math.min(top.prob, 0.5) / top.prob) : 0,
+        eventId: draft.id,
+        associationProb: top.prob,
+      });
+    }
     trackForeign(draft, best, store, foreign);
   }
   // Runner-ups that are plausible share the doubt; ones the tracker ruled out (p ≈ 0) do not. An even
   // spread over n sessions (no cameras) makes each of them plausible.
   const plausible = Math.min(cfg.carts.otherCandidateProb, 0.5 / Math.max(1, candidates.length));
   for (const c of candidates.slice(1)) {
-    if (c.prob >= plausible)
-      carts.doubt(c.sessionId, c.prob, review ? `${draft.id}: may be theirs (${review})` : undefined);
+    if (c.prob < plausible) continue;
+    const reason = review ? `${draft.id}: may be theirs (${review})` : undefined;
+    carts.doubt(c.sessionId, c.prob, reason);
+    if (reason) docked.push({ sessionId: c.sessionId, reason, logPenalty: 0 });
   }
   // A track that may follow a rival's shopper makes the event possibly the rival's: as likely as not.
   for (const id of assoc.rivals ?? []) {
     if (id === top?.sessionId || !carts.has(id)) continue;
     if (candidates.some((c) => c.sessionId === id && c.prob >= plausible)) continue;
-    carts.doubt(id, 0.5, `${draft.id}: may be theirs (${review ?? assoc.uncertain})`);
+    const reason = `${draft.id}: may be theirs (${review ?? assoc.uncertain})`;
+    carts.doubt(id, 0.5, reason);
+    docked.push({ sessionId: id, reason, logPenalty: Math.log(0.5) });
   }
   const event: ShelfEvent = {
     id: draft.id,
@@ -107,6 +125,17 @@ export function decideEvent(
     sessionId: review ? null : (top?.sessionId ?? null),
     ...(review ? { review } : {}),
   };
+  // Held: the only doubt is whether the acting track still follows its session's shopper.
+  const idDoubt = assoc.identityDoubt;
+  // ... and the wrists alone would make the attribution certain.
+  const onlyIdentity =
+    reasons.length === 1 && assoc.uncertain !== undefined && (top?.prob ?? 0) >= cfg.carts.minAssociationProb;
+  if (best && top && idDoubt && onlyIdentity && idDoubt.sessionId === top.sessionId)
+    return {
+      event,
+      applied,
+      hold: { event, trackId: idDoubt.trackId, sessionId: top.sessionId, rivals: assoc.rivals ?? [], docked },
+    };
   return { event, applied };
 }
 

@@ -4,6 +4,7 @@ import type { CartState } from '../carts/index.ts';
 import type { ShelfEventDetectorState } from '../shelf-events/index.ts';
 import type { ForeignStock } from './decide-event.ts';
 import type { PendingFinal } from './finalise-session.ts';
+import type { IdentityHold } from './identity-holds.ts';
 import type { EngineCounters } from './metrics.ts';
 
 /** Everything the engine needs to resume after kill -9; plain JSON. */
@@ -18,6 +19,8 @@ export interface EngineState {
   foreign: ForeignStock;
   counters: EngineCounters;
   lastStep: number;
+  /** Events held for an identity doubt (optional: snapshots written before holds existed). */
+  holds?: IdentityHold[];
 }
 
 /** The store time a message speaks for: a sample batch's last reading, else its `t`. */

@@ -20,6 +20,7 @@ import { EngineConfig } from './config.ts';
 import { decideEvent, type ForeignStock } from './decide-event.ts';
 import { type EngineState, messageTime, sanitiseSamples } from './engine-inputs.ts';
 import { finaliseSession, type PendingFinal } from './finalise-session.ts';
+import { type IdentityHold, settleHolds } from './identity-holds.ts';
 import type { Engine, EngineOptions, Publish } from './index.ts';
 import { createEngineRegistry, type EngineCounters, emptyCounters } from './metrics.ts';
 import { reportPlateNotices } from './plate-notices.ts';
@@ -41,6 +42,7 @@ class FusionEngine implements Engine {
   private readonly publish: Publish;
   private readonly cameras: Set<string>;
   private pendingFinal: PendingFinal[] = [];
+  private holds: IdentityHold[] = [];
   private foreign: ForeignStock = {};
   private c: EngineCounters = emptyCounters();
   private sinceCheckpoint: Record<string, number> = {};
@@ -191,7 +193,9 @@ class FusionEngine implements Engine {
         applied: d.applied,
       });
       this.publish('edge.shelf-event', d.event);
+      if (d.hold) this.holds.push(d.hold);
     }
+    if (this.holds.length > 0) this.settleHeld();
     if (this.pendingFinal.length > 0) this.tryFinalise();
   }
 
@@ -216,6 +220,22 @@ class FusionEngine implements Engine {
             `reached into plate ${f.plateId} while it was faulted (${f.reason})`,
           );
       }
+    }
+  }
+
+  /** Events held for an identity doubt: charged once the tracker settles it (identity-holds.ts). */
+  private settleHeld(): void {
+    const { open, settled } = settleHolds(this.holds, this.tracker, this.carts, this.clock);
+    this.holds = open;
+    for (const { hold, event } of settled) {
+      this.c.eventsSettled++;
+      this.storage?.updateEvent(event);
+      this.storage?.logDecision(`settled:${event.id}`, 'event-settled', {
+        sessionId: hold.sessionId,
+        trackId: hold.trackId,
+        carts: hold.docked.map((d) => d.sessionId),
+      });
+      this.publish('edge.shelf-event', event);
     }
   }
 
@@ -325,6 +345,7 @@ class FusionEngine implements Engine {
       foreign: this.foreign,
       counters: this.c,
       lastStep: this.lastStep,
+      holds: this.holds,
     };
   }
 
@@ -337,7 +358,8 @@ class FusionEngine implements Engine {
     this.tracker.importState(s.tracker);
     this.pendingFinal = s.pendingFinal;
     this.foreign = s.foreign;
-    this.c = s.counters;
+    this.c = { ...emptyCounters(), ...s.counters };
+    this.holds = s.holds ?? [];
     this.lastCheckpointClock = s.clock;
     this.lastStep = s.lastStep;
   }

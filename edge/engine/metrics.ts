@@ -16,6 +16,8 @@ export interface EngineCounters {
   plateFaults: number;
   events: number;
   eventsReview: number;
+  /** Events held in review for an identity doubt that the tracker later settled. */
+  eventsSettled: number;
   receiptsCharge: number;
   receiptsReview: number;
   handlerErrors: number;
@@ -36,6 +38,7 @@ export function emptyCounters(): EngineCounters {
     plateFaults: 0,
     events: 0,
     eventsReview: 0,
+    eventsSettled: 0,
     receiptsCharge: 0,
     receiptsReview: 0,
     handlerErrors: 0,
@@ -57,6 +60,11 @@ const SCALARS: Array<[Scalar, string, string]> = [
   ['plateFaults', 'walkout_edge_plate_faults_total', 'Plates that went silent or down'],
   ['events', 'walkout_edge_shelf_events_total', 'Shelf events detected'],
   ['eventsReview', 'walkout_edge_shelf_events_review_total', 'Shelf events sent to review'],
+  [
+    'eventsSettled',
+    'walkout_edge_shelf_events_settled_total',
+    'Shelf events held for an identity doubt and charged once the tracker settled it',
+  ],
   ['receiptsCharge', 'walkout_edge_receipts_charge_total', 'Receipts finalised for charging'],
   ['receiptsReview', 'walkout_edge_receipts_review_total', 'Receipts sent to review'],
   ['handlerErrors', 'walkout_edge_handler_errors_total', 'Messages whose processing threw'],

@@ -27,6 +27,8 @@ export interface EventStore {
   logInputs(position: number, clock: number, summary: Record<string, unknown>): void;
   logDecision(id: string, kind: string, data: unknown): void;
   logEvent(ev: ShelfEvent): void;
+  /** Replaces a logged event by its later state (a held event settled); same id. */
+  updateEvent(ev: ShelfEvent): void;
   /** Commits a receipt now; false when that session already had one (a replay after a crash). */
   commitReceipt(r: Receipt): boolean;
   checkpoint(cp: Checkpoint): void;

@@ -47,6 +47,7 @@ class SqliteEventStore implements EventStore {
       input: this.db.prepare('INSERT OR IGNORE INTO inputs (position, clock, summary) VALUES (?, ?, ?)'),
       decision: this.db.prepare('INSERT OR IGNORE INTO decisions (id, kind, data) VALUES (?, ?, ?)'),
       event: this.db.prepare('INSERT OR IGNORE INTO events (id, t0, session_id, json) VALUES (?, ?, ?, ?)'),
+      updateEvent: this.db.prepare('UPDATE events SET session_id = ?, json = ? WHERE id = ?'),
       receipt: this.db.prepare('INSERT OR IGNORE INTO receipts (session_id, status, json) VALUES (?, ?, ?)'),
     };
   }
@@ -85,6 +86,10 @@ class SqliteEventStore implements EventStore {
 
   logEvent(ev: ShelfEvent): void {
     this.queue('event', ev.id, ev.t0, ev.sessionId, JSON.stringify(ev));
+  }
+
+  updateEvent(ev: ShelfEvent): void {
+    this.queue('updateEvent', ev.sessionId, JSON.stringify(ev), ev.id);
   }
 
   commitReceipt(r: Receipt): boolean {

@@ -6,6 +6,7 @@ import { type AssociationParams, associate, DEFAULT_ASSOCIATION, reachedInto } f
 import type {
   AssociationRequest,
   AssociationResult,
+  IdentityStatus,
   SessionInfo,
   SessionListener,
   Tracker,
@@ -205,6 +206,14 @@ class StoreTracker implements Tracker {
       this.sessionTracks,
       REACHED_INTO_M,
     );
+  }
+
+  identityStatus(trackId: string, sessionId: string, rivals: string[]): IdentityStatus {
+    const tr = this.tracks.tracks.find((x) => x.id === trackId);
+    if (!tr || tr.exited || tr.sessionId !== sessionId) return 'lost';
+    if (this.encounters.pending(trackId) || rivals.some((s) => tr.contested?.[s] !== undefined))
+      return 'doubtful';
+    return 'kept';
   }
 
   private readonly sessionTracks = (sessionId: string) =>

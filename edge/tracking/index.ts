@@ -51,7 +51,20 @@ export interface AssociationResult {
    * heights): the event may be theirs whatever their own tracks' wrists say, so they share the doubt.
    */
   rivals?: string[];
+  /**
+   * Set when the only doubt is the acting track's identity (a close pass not yet resolved, or
+   * contested): the track and the session it is bound to. Heights measured later may settle it
+   * (`Tracker.identityStatus`), and then the event is the session's after all.
+   */
+  identityDoubt?: { trackId: string; sessionId: string };
 }
+
+/**
+ * Where a doubt about a track's identity stands: still `doubtful`, `kept` (the track is no longer in
+ * an unresolved pass nor contested with any of the rivals, and still bound to the same session), or
+ * `lost` (the track ended or now follows another session: the doubt will not be settled).
+ */
+export type IdentityStatus = 'doubtful' | 'kept' | 'lost';
 
 /** Bad-input and activity counters; exported to Prometheus by edge/tracking/metrics.ts. */
 export interface TrackerCounters {
@@ -84,6 +97,8 @@ export interface Tracker {
    * cameras unavailable, every session inside then.
    */
   reachedInto?(plates: PlateInfo[], t0: number, t1: number): string[];
+  /** Optional (added later): whether track `trackId`'s doubt about `rivals` has been settled. */
+  identityStatus?(trackId: string, sessionId: string, rivals: string[]): IdentityStatus;
   openSessions(): SessionInfo[];
   /** Positions for the dashboard. */
   snapshot(t: number): TracksUpdate;

@@ -94,6 +94,34 @@ describe('accuracy on short simulated recordings', () => {
     for (const tok of affected) expect(receipts.get(tok)?.status, tok).toBe('review');
   }, 60_000);
 
+  it('busy: an event held for an identity doubt is charged to its shopper once heights settle it', async () => {
+    const store = loadStore('demo');
+    const { messages, events } = await simulateSplit({
+      store,
+      preset: 'busy',
+      seed: 1,
+      durationMs: 4 * 60_000,
+    });
+    const r = await replayEntries({ store, entries: messages, createTracker: (s, l) => createTracker(s, l) });
+    const receipts = new Map(r.receipts.map((rc) => [rc.sessionId, rc]));
+    const settled = r.events.filter((e) => e.settled);
+    expect(settled.length).toBeGreaterThanOrEqual(2);
+    for (const e of settled) {
+      expect(e.review).toBeUndefined();
+      expect(e.settled?.review).toMatch(/identities/);
+      const truth = events.find(
+        (t) =>
+          t.plates.some((p) => e.plates.some((q) => q.plateId === p.plateId)) &&
+          t.t0 < e.t1 + 1000 &&
+          t.t1 > e.t0 - 1000,
+      );
+      const rc = receipts.get(e.sessionId ?? '');
+      expect(rc?.token, e.id).toBe(truth?.token);
+      // The doubt it put on that cart was taken back.
+      expect(rc?.reviewReasons.some((w) => w.startsWith(`${e.id}:`))).toBe(false);
+    }
+  }, 60_000);
+
   it('kiosk and a modified store: interactions identified as well as in the demo', async () => {
     for (const store of [loadStore('kiosk'), modifiedStore()]) {
       const s = await run(store, 'single', 5, 4);
