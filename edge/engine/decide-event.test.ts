@@ -1,34 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadStore } from '../../core/store/load-store.ts';
-import { CartBook } from '../carts/index.ts';
-import { createItemInference } from '../item-inference/index.ts';
-import type { ShelfEventDraft } from '../shelf-events/index.ts';
-import type { AssociationResult } from '../tracking/index.ts';
-import { EngineConfig } from './config.ts';
-import { decideEvent } from './decide-event.ts';
-
-const store = loadStore('demo');
-const cfg = EngineConfig.parse({});
-
-// One cider (532 g) lifted from plate g1.s3.p3.
-const draft: ShelfEventDraft = {
-  id: 'g1.s3.p3@1000',
-  shelfId: 'g1.s3',
-  t0: 1000,
-  t1: 2000,
-  plates: [{ plateId: 'g1.s3.p3', deltaGrams: -532, seGrams: 1, t0: 1000, t1: 2000 }],
-  deltaGrams: -532,
-  seGrams: 1,
-};
-
-function decide(assoc: AssociationResult) {
-  const carts = new CartBook();
-  for (const id of ['a', 'b', 'c'])
-    carts.open({ sessionId: id, token: `tok-${id}`, enteredAt: 0, members: 1 });
-  const inference = createItemInference(store, cfg.inference);
-  const d = decideEvent(draft, { store, tracker: { associate: () => assoc }, inference, carts, cfg }, {});
-  return { d, carts };
-}
+import { decide } from '../../test/fusion/decide-fixture.ts';
 
 describe('event decisions', () => {
   it('an event by a track that may follow a rival goes to review and the rival shares the doubt', () => {

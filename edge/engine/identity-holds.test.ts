@@ -1,35 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadStore } from '../../core/store/load-store.ts';
-import { CartBook } from '../carts/index.ts';
-import { createItemInference } from '../item-inference/index.ts';
+import { cfg, ciderDraft as draft, decide as setup, store } from '../../test/fusion/decide-fixture.ts';
 import type { ShelfEventDraft } from '../shelf-events/index.ts';
 import type { AssociationResult, IdentityStatus } from '../tracking/index.ts';
-import { EngineConfig } from './config.ts';
-import { decideEvent } from './decide-event.ts';
 import { settleHolds } from './identity-holds.ts';
-
-const store = loadStore('demo');
-const cfg = EngineConfig.parse({});
-const inference = createItemInference(store, cfg.inference);
-
-// One cider (532 g) lifted from plate g1.s3.p3.
-const draft: ShelfEventDraft = {
-  id: 'g1.s3.p3@1000',
-  shelfId: 'g1.s3',
-  t0: 1000,
-  t1: 2000,
-  plates: [{ plateId: 'g1.s3.p3', deltaGrams: -532, seGrams: 1, t0: 1000, t1: 2000 }],
-  deltaGrams: -532,
-  seGrams: 1,
-};
-
-function setup(assoc: AssociationResult) {
-  const carts = new CartBook();
-  for (const id of ['a', 'b', 'c'])
-    carts.open({ sessionId: id, token: `tok-${id}`, enteredAt: 0, members: 1 });
-  const d = decideEvent(draft, { store, tracker: { associate: () => assoc }, inference, carts, cfg }, {});
-  return { d, carts };
-}
 
 // The wrists say a (97 %), b was near too (3 %); a's track is in a close pass with c.
 const doubtful: AssociationResult = {
@@ -88,16 +61,13 @@ describe('events held for an identity doubt', () => {
   });
 
   it('an event with another doubt as well (the item) is not held', () => {
-    const carts = new CartBook();
-    carts.open({ sessionId: 'a', token: 'tok-a', enteredAt: 0, members: 1 });
-    carts.open({ sessionId: 'c', token: 'tok-c', enteredAt: 0, members: 1 });
     // 300 g fits no product on the plate well: the item is in doubt too.
     const odd: ShelfEventDraft = {
       ...draft,
       deltaGrams: -300,
       plates: [{ plateId: 'g1.s3.p3', deltaGrams: -300, seGrams: 1, t0: 1000, t1: 2000 }],
     };
-    const d = decideEvent(odd, { store, tracker: { associate: () => doubtful }, inference, carts, cfg }, {});
+    const { d } = setup(doubtful, odd, ['a', 'c']);
     expect(d.event.review).toMatch(/item uncertain|no product/);
     expect(d.hold).toBeUndefined();
   });

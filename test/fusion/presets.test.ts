@@ -19,7 +19,8 @@ import { modifiedStore } from './stores.ts';
 const dir = mkdtempSync(join(tmpdir(), 'walkout-presets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(store: StoreModel, preset: PresetName, seed: number, minutes: number) {
+/** A simulated recording replayed through the engine, with its ground truth beside. */
+async function simulated(store: StoreModel, preset: PresetName, seed: number, minutes: number) {
   const { messages, truth, events } = await simulateSplit({
     store,
     preset,
@@ -27,6 +28,11 @@ async function run(store: StoreModel, preset: PresetName, seed: number, minutes:
     durationMs: minutes * 60_000,
   });
   const r = await replayEntries({ store, entries: messages, createTracker: (s, l) => createTracker(s, l) });
+  return { r, truth, events };
+}
+
+async function run(store: StoreModel, preset: PresetName, seed: number, minutes: number) {
+  const { r, truth, events } = await simulated(store, preset, seed, minutes);
   for (const rc of r.receipts) ReceiptSchema.parse(rc);
   return { receipts: scoreReceipts(truth, r.receipts), what: eventAccuracy(events, r.events) };
 }
@@ -95,14 +101,7 @@ describe('accuracy on short simulated recordings', () => {
   }, 60_000);
 
   it('busy: an event held for an identity doubt is charged to its shopper once heights settle it', async () => {
-    const store = loadStore('demo');
-    const { messages, events } = await simulateSplit({
-      store,
-      preset: 'busy',
-      seed: 1,
-      durationMs: 4 * 60_000,
-    });
-    const r = await replayEntries({ store, entries: messages, createTracker: (s, l) => createTracker(s, l) });
+    const { r, events } = await simulated(loadStore('demo'), 'busy', 1, 4);
     const receipts = new Map(r.receipts.map((rc) => [rc.sessionId, rc]));
     const settled = r.events.filter((e) => e.settled);
     expect(settled.length).toBeGreaterThanOrEqual(2);
