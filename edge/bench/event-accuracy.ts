@@ -14,6 +14,15 @@ export interface EventAccuracy {
   accuracy: number;
 }
 
+/** Whether a detected event may be a true interaction: a plate in common, times within `marginMs`. */
+export function sameInteraction(e: ShelfEvent, t: TruthEvent, marginMs: number): boolean {
+  return (
+    e.plates.some((p) => t.plates.some((q) => q.plateId === p.plateId)) &&
+    e.t0 <= t.t1 + marginMs &&
+    e.t1 >= t.t0 - marginMs
+  );
+}
+
 /**
  * Scores the "what" half on its own: each true interaction is matched to the first unmatched
  * detected event sharing a plate and overlapping in time (±1.5 s). Used by the bench and the tests
@@ -25,14 +34,7 @@ export function eventAccuracy(truth: TruthEvent[], events: ShelfEvent[]): EventA
   let correct = 0;
   let missed = 0;
   for (const t of shelf) {
-    const plates = new Set(t.plates.map((p) => p.plateId));
-    const i = events.findIndex(
-      (e, k) =>
-        !used.has(k) &&
-        e.plates.some((p) => plates.has(p.plateId)) &&
-        e.t0 <= t.t1 + 1500 &&
-        e.t1 >= t.t0 - 1500,
-    );
+    const i = events.findIndex((e, k) => !used.has(k) && sameInteraction(e, t, 1500));
     if (i < 0) {
       missed++;
       continue;

@@ -69,6 +69,7 @@ export function decideEvent(
   const docked: Docked[] = [];
   if (best && top) {
     const signed = best.kind === 'take' ? best.count : -best.count;
+    const associationProb = assoc.uncertain ? Math.min(top.prob, 0.5) : top.prob;
     carts.apply({
       sessionId: top.sessionId,
       sku: best.sku,
@@ -81,16 +82,17 @@ export function decideEvent(
         t1: draft.t1,
         deltaGrams: draft.deltaGrams,
         hypothesisProb: best.prob,
-        associationProb: assoc.uncertain ? Math.min(top.prob, 0.5) : top.prob,
+        associationProb,
       },
     });
     applied.push({ sessionId: top.sessionId, sku: best.sku, quantity: signed });
     if (review) {
-      carts.addReason(top.sessionId, `${draft.id}: ${review}`);
+      const reason = `${draft.id}: ${review}`;
+      carts.addReason(top.sessionId, reason);
       docked.push({
         sessionId: top.sessionId,
-        reason: `${draft.id}: ${review}`,
-        logPenalty: assoc.uncertain ? Math.log(Math.min(top.prob, 0.5) / top.prob) : 0,
+        reason,
+        logPenalty: Math.log(associationProb / top.prob),
         eventId: draft.id,
         associationProb: top.prob,
       });

@@ -48,9 +48,11 @@ export function settleHolds(
   const open: IdentityHold[] = [];
   const settled: SettledHold[] = [];
   for (const h of holds) {
+    // Its cart was finalised meanwhile: the receipt went out with the doubt.
+    if (!carts.has(h.sessionId)) continue;
     const status = tracker.identityStatus?.(h.trackId, h.sessionId, h.rivals) ?? 'lost';
-    if (status === 'doubtful' && carts.has(h.sessionId)) open.push(h);
-    if (status !== 'kept' || !carts.has(h.sessionId)) continue;
+    if (status === 'doubtful') open.push(h);
+    if (status !== 'kept') continue;
     for (const d of h.docked) carts.undoDoubt(d.sessionId, d);
     const { review, ...rest } = h.event;
     settled.push({

@@ -6,7 +6,7 @@ import type { Receipt } from '../../core/receipt.ts';
 import { Receipt as ReceiptSchema } from '../../core/receipt.ts';
 import { loadStore } from '../../core/store/load-store.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
-import { eventAccuracy } from '../../edge/bench/event-accuracy.ts';
+import { eventAccuracy, sameInteraction } from '../../edge/bench/event-accuracy.ts';
 import { InProcessBus } from '../../edge/bus/index.ts';
 import { startLiveEngine } from '../../edge/engine/run-live.ts';
 import { replayEntries } from '../../edge/replay/index.ts';
@@ -108,12 +108,7 @@ describe('accuracy on short simulated recordings', () => {
     for (const e of settled) {
       expect(e.review).toBeUndefined();
       expect(e.settled?.review).toMatch(/identities/);
-      const truth = events.find(
-        (t) =>
-          t.plates.some((p) => e.plates.some((q) => q.plateId === p.plateId)) &&
-          t.t0 < e.t1 + 1000 &&
-          t.t1 > e.t0 - 1000,
-      );
+      const truth = events.find((t) => sameInteraction(e, t, 1000));
       const rc = receipts.get(e.sessionId ?? '');
       expect(rc?.token, e.id).toBe(truth?.token);
       // The doubt it put on that cart was taken back.
