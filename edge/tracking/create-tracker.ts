@@ -21,6 +21,7 @@ import { chooseExit } from './exit-attribution.ts';
 import {
   type BirthSlot,
   bindPassages,
+  LATE_PASSAGE_MS,
   outsideAtGate,
   type Side,
   storeSide,
@@ -88,8 +89,9 @@ class StoreTracker implements Tracker {
       return;
     }
     const before = this.registry.sessions.length;
-    const s = this.registry.open(m.token, m.gateId, m.t);
+    const { session: s, claimed } = this.registry.open(m.token, m.gateId, m.t);
     if (this.registry.sessions.length > before) this.listener.opened(this.registry.info(s));
+    for (const t of claimed) this.addSlot(t, s.sessionId, m.gateId);
   }
 
   onGatePassage(m: GatePassage): void {
@@ -101,7 +103,7 @@ class StoreTracker implements Tracker {
     if (m.direction === 'in') {
       if (gate.kind === 'entry') {
         const s = this.registry.passageIn(m.gateId, m.t);
-        if (s) this.birthSlots.push({ t: m.t, sessionId: s.sessionId, gateId: m.gateId });
+        if (s) this.addSlot(m.t, s.sessionId, m.gateId);
       }
       return;
     }
@@ -124,6 +126,11 @@ class StoreTracker implements Tracker {
       delete this.exitDoubts[s.sessionId];
       this.pendingExits.push({ t: m.t, sessionId: s.sessionId, ...(why ? { doubt: why } : {}) });
     }
+  }
+
+  private addSlot(t: number, sessionId: string, gateId: string): void {
+    const late = this.clock - t > LATE_PASSAGE_MS;
+    this.birthSlots.push({ t, sessionId, gateId, ...(late ? { heardAt: this.clock } : {}) });
   }
 
   onPoses(m: CameraPoses): void {
@@ -266,6 +273,7 @@ class StoreTracker implements Tracker {
     return {
       sessions: this.registry.sessions,
       unscanned: this.registry.unscannedPassages,
+      waitingPassages: this.registry.waiting,
       // Per-camera rays only pair views within 70 ms (and hold the camera and the detection): not state.
       tracks: this.tracks.tracks.map((tr) => ({ ...tr, rays: {} })),
       nextId: this.tracks.nextId,
@@ -288,6 +296,7 @@ class StoreTracker implements Tracker {
     const s = state as TrackerSnapshot;
     this.registry.sessions = s.sessions;
     this.registry.unscannedPassages = s.unscanned;
+    this.registry.waiting = s.waitingPassages ?? [];
     this.tracks.tracks = s.tracks.map((tr) => ({ ...tr, rays: {} }));
     this.tracks.nextId = s.nextId;
     this.pendingExits = s.pendingExits;

@@ -14,6 +14,8 @@ export interface BirthSlot {
   sessionId: string;
   /** The entry gate passed; absent in snapshots written before binding waited for the crossing. */
   gateId?: string;
+  /** When the edge heard of the passage (store clock), if well after `t`: the door's link lagged. */
+  heardAt?: number;
 }
 
 /** A track is born within this long (ms) of the passage it belongs to. */
@@ -75,6 +77,27 @@ function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: numb
   return tr.bornAt >= since && inside(first[0], first[1]) ? tr.bornAt : undefined;
 }
 
+/**
+ * Whether the track is within reach of the line now (`t0 >= t1`), or was at some time of [t0, t1]
+ * by its path (the last 12 s): a passage that reached the edge late is judged by where people were
+ * while it would have been waiting on time, not by where they walked since.
+ */
+function nearLineDuring(tr: Track, line: GateConfig['line'], t0: number, t1: number): boolean {
+  if (t0 >= t1) return distanceToLine(tr.x, tr.y, line) <= BIND_REACH_M;
+  if (tr.lastT >= t0 && tr.lastT <= t1 && distanceToLine(tr.x, tr.y, line) <= BIND_REACH_M) return true;
+  let before: readonly [number, number, number] | undefined;
+  for (const p of tr.path) {
+    if (p[0] > t1) break;
+    if (p[0] < t0) before = p;
+    else if (distanceToLine(p[1], p[2], line) <= BIND_REACH_M) return true;
+  }
+  // No sample inside the window (paths keep one every 200 ms): where it was last before.
+  const last = before ?? [tr.lastT, tr.x, tr.y];
+  return distanceToLine(last[1], last[2], line) <= BIND_REACH_M;
+}
+
+/** A passage heard this long (ms) after its time stamp was late. */
+export const LATE_PASSAGE_MS = 500;
 /** A passage binds a track that came in within this long (ms) before it, or after it. */
 const CAME_IN_BEFORE_MS = 2000;
 /** Waiting this long (ms) for the track to come in, then the nearest track to the line. */
@@ -104,7 +127,9 @@ export function bindPassages(
     let bestDt = Number.POSITIVE_INFINITY;
     for (const tr of tracks) {
       if (tr.sessionId !== null || tr.exited || now - tr.lastT > 500) continue;
-      if (!side(tr.x, tr.y) || distanceToLine(tr.x, tr.y, gate.line) > BIND_REACH_M) continue;
+      if (!side(tr.x, tr.y)) continue;
+      const from = slot.heardAt === undefined ? now : slot.t;
+      if (!nearLineDuring(tr, gate.line, from, Math.min(now, slot.t + BIND_WAIT_MS))) continue;
       const at = cameInAt(tr, gate.line, side, slot.t - CAME_IN_BEFORE_MS);
       if (at !== undefined && Math.abs(at - slot.t) < bestDt) {
         best = tr;

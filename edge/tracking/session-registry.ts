@@ -25,16 +25,37 @@ export function fnv1a(text: string): string {
 
 // Passages within this long after a scan belong to that scan's group.
 const GROUP_WINDOW_MS = 15_000;
+// A passage may be stamped this long (ms) before its scan: two devices, two clocks.
+const BEFORE_SCAN_MS = 2000;
+/**
+ * How long (ms, store clock) a passage with no scan waits for one: scanner and door are separate
+ * links, so the scan of the person who just walked through can arrive after the passage.
+ */
+const SCAN_WAIT_MS = 10_000;
+
+/** An `in` passage that came before any scan it could belong to. */
+export interface WaitingPassage {
+  gateId: string;
+  t: number;
+}
+
+function inGroupWindow(s: SessionRecord, t: number): boolean {
+  return t >= s.enteredAt - BEFORE_SCAN_MS && t - s.enteredAt <= GROUP_WINDOW_MS;
+}
 
 /** Entry scans, group passages and exits; knows nothing about cameras. */
 export class SessionRegistry {
   sessions: SessionRecord[] = [];
   unscannedPassages = 0;
+  waiting: WaitingPassage[] = [];
 
-  open(token: string, gateId: string, t: number): SessionRecord {
+  /**
+   * Opens the session of a scan (a re-scan of a token already inside is the same session) and
+   * returns the times of the waiting passages it claims: its members already through the door.
+   */
+  open(token: string, gateId: string, t: number): { session: SessionRecord; claimed: number[] } {
     const existing = this.sessions.find((s) => s.token === token && s.exitedAt === null);
-    // A re-scan of a token already inside (shopper scanned twice) is the same session.
-    if (existing) return existing;
+    if (existing) return { session: existing, claimed: [] };
     const rec: SessionRecord = {
       sessionId: `s-${fnv1a(`${token}@${t}`)}`,
       token,
@@ -45,19 +66,25 @@ export class SessionRegistry {
       exitedAt: null,
     };
     this.sessions.push(rec);
-    return rec;
+    const claimed: number[] = [];
+    this.waiting = this.waiting.filter((p) => {
+      if (p.gateId !== gateId || !inGroupWindow(rec, p.t)) return true;
+      claimed.push(p.t);
+      return false;
+    });
+    rec.passagesIn += claimed.length;
+    return { session: rec, claimed };
   }
 
   /** Counts an `in` passage towards the most recent scan at that gate; returns its session. */
   passageIn(gateId: string, t: number): SessionRecord | undefined {
     let best: SessionRecord | undefined;
     for (const s of this.sessions) {
-      if (s.exitedAt !== null || s.scanGate !== gateId) continue;
-      if (t < s.enteredAt - 2000 || t - s.enteredAt > GROUP_WINDOW_MS) continue;
+      if (s.exitedAt !== null || s.scanGate !== gateId || !inGroupWindow(s, t)) continue;
       if (!best || s.enteredAt > best.enteredAt) best = s;
     }
     if (best) best.passagesIn++;
-    else this.unscannedPassages++;
+    else this.waiting.push({ gateId, t });
     return best;
   }
 
@@ -84,9 +111,15 @@ export class SessionRegistry {
     return false;
   }
 
-  /** Forget sessions that left long ago; association never looks back further than this. */
+  /**
+   * Forget sessions that left long ago (association never looks back further than `keepMs`); a
+   * passage that waited in vain for its scan is counted as unscanned.
+   */
   prune(t: number, keepMs: number): void {
     this.sessions = this.sessions.filter((s) => s.exitedAt === null || t - s.exitedAt < keepMs);
+    const before = this.waiting.length;
+    this.waiting = this.waiting.filter((p) => t - p.t < SCAN_WAIT_MS);
+    this.unscannedPassages += before - this.waiting.length;
   }
 
   info(s: SessionRecord): SessionInfo {

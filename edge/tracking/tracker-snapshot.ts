@@ -1,7 +1,7 @@
 import type { Doubt } from './doubts.ts';
 import type { Encounter, EncounterCounters } from './encounters.ts';
 import type { BirthSlot } from './gate-binding.ts';
-import type { SessionRecord } from './session-registry.ts';
+import type { SessionRecord, WaitingPassage } from './session-registry.ts';
 import type { Track } from './track-manager.ts';
 
 /** A session whose last member walked out; `doubt` says why that may have been someone else. */
@@ -18,6 +18,7 @@ export interface PendingExit {
 export interface TrackerSnapshot {
   sessions: SessionRecord[];
   unscanned: number;
+  waitingPassages?: WaitingPassage[];
   tracks: Track[];
   nextId: number;
   pendingExits: PendingExit[];

@@ -277,6 +277,37 @@ describe('tracker', () => {
     expect(new Set(snap.tracks.map((x) => x.sessionId))).toEqual(new Set([opened[0]?.sessionId]));
   });
 
+  it('binds a shopper whose scan arrives after their passage; a passage no scan claims is counted', () => {
+    // Scanner and door are separate links: here the door's passage is processed 3 s before the scan.
+    const { tracker, opened, step } = setup();
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 500, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.3, 3.0], 3000);
+    expect(tracker.snapshot(t).tracks[0]?.sessionId).toBeNull();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    t = walk(step, t, [1.3, 3.0], [1.45, 4.0], 1000);
+    expect(opened).toHaveLength(1);
+    expect(tracker.openSessions()[0]?.members).toBe(1);
+    expect(tracker.snapshot(t).tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
+    // Someone walks in without a scan, after this scan's group: counted once the wait for a late
+    // scan is over, not before.
+    t = walk(step, t, [1.45, 4.0], [1.45, 4.1], 12_000);
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 100, direction: 'in' });
+    t = walk(step, t, [1.45, 4.1], [1.45, 4.2], 5000);
+    expect(tracker.counters().unscannedPassages).toBe(0);
+    walk(step, t, [1.45, 4.2], [1.45, 4.4], 6000);
+    expect(tracker.counters().unscannedPassages).toBe(1);
+  });
+
+  it('binds a passage processed seconds late to the track that walked in at its time', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    // The shopper is 4 m into the store when the door's passage (stamped T0 + 500) arrives.
+    let t = walk(step, T0, [1.0, 0.6], [1.45, 5.0], 5000);
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 500, direction: 'in' });
+    t = walk(step, t, [1.45, 5.0], [1.45, 5.2], 500);
+    expect(tracker.snapshot(t).tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
+  });
+
   it('without cameras attributes only what is unambiguous', () => {
     const { tracker } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
