@@ -30,6 +30,8 @@ const log = createLogger('edge.engine');
 
 /** How often (store clock, ms) faulted plates are checked for hands that reached into them. */
 const FAULT_CHECK_MS = 1000;
+/** A drain steps at least this far (ms): the tracker takes an exit the door did not report after 4 s. */
+const DRAIN_MIN_MS = 5000;
 
 class FusionEngine implements Engine {
   private readonly cfg: EngineConfig;
@@ -153,11 +155,13 @@ class FusionEngine implements Engine {
     const cfg = this.cfg;
     const horizon =
       this.clock + cfg.maxFinaliseWaitMs + cfg.shelf.reorderMs + cfg.shelf.holdMs + cfg.shelf.settleMs;
-    // Step the clock forward without samples: interactions complete, exited sessions finalise.
+    // Step the clock forward without samples: interactions complete, exited sessions finalise, and
+    // the tracker gets the few seconds in which it takes an exit the door did not report.
     this.draining = true;
+    const settled = this.clock + DRAIN_MIN_MS;
     for (let t = this.clock + 250; t <= horizon; t += 250) {
       this.tick(t);
-      if (this.pendingFinal.length === 0 && this.detector.pendingSince() === null) break;
+      if (t >= settled && this.pendingFinal.length === 0 && this.detector.pendingSince() === null) break;
     }
     this.draining = false;
     if (this.storage) this.checkpoint();

@@ -17,7 +17,8 @@ export type { TrackerCounters } from './index.ts';
 
 import { CAMERA_SILENT_MS, CameraHealth } from './camera-health.ts';
 import { EncounterBook } from './encounters.ts';
-import { chooseExit } from './exit-attribution.ts';
+import { chooseExit, exitDoubt } from './exit-attribution.ts';
+import { ExitWatch } from './exit-inference.ts';
 import {
   type BirthSlot,
   bindPassages,
@@ -27,12 +28,17 @@ import {
   storeSide,
   takeBirthSlot,
 } from './gate-binding.ts';
-import { SessionRegistry } from './session-registry.ts';
+import { type SessionRecord, SessionRegistry } from './session-registry.ts';
 import { TrackManager } from './track-manager.ts';
 import type { PendingExit, TrackerSnapshot } from './tracker-snapshot.ts';
 
 const log = createLogger('edge.tracking');
 
+/**
+ * A scan the door follows with no passage for this long (ms) is taken as one shopper walking in:
+ * the door lost it. Passages follow scans within ~1 s in simulated traffic.
+ */
+const PASSAGE_WAIT_MS = 5000;
 /** A wrist this near (m) a plate's box was at it: inside it, or at its face. */
 const REACHED_INTO_M = 0.15;
 
@@ -62,11 +68,14 @@ class StoreTracker implements Tracker {
   private readonly c: TrackerSnapshot['c'] = {
     unknownGate: 0,
     exitsWithoutTrack: 0,
+    exitsFromCameras: 0,
+    entriesWithoutPassage: 0,
     clockBackwards: 0,
     cameraBackwards: 0,
     cameraDown: 0,
   };
   private readonly cameras = new CameraHealth(this.c);
+  private readonly exitWatch: ExitWatch;
 
   constructor(
     private readonly store: StoreModel,
@@ -76,6 +85,10 @@ class StoreTracker implements Tracker {
     this.tracks = new TrackManager(store);
     this.gates = new Map(store.config.gates.map((g) => [g.id, g]));
     this.inside = new Map(store.config.gates.map((g) => [g.id, storeSide(g, store.config.floor)]));
+    this.exitWatch = new ExitWatch(
+      store.config.gates.filter((g) => g.kind === 'exit'),
+      this.inside,
+    );
     this.params = { ...DEFAULT_ASSOCIATION, ...opts.association };
     this.contestM = opts.contestDistance ?? 0.35;
     this.encounters = new EncounterBook({ meet: this.contestM, part: Math.max(0.6, this.contestM * 1.7) });
@@ -102,12 +115,12 @@ class StoreTracker implements Tracker {
     }
     if (m.direction === 'in') {
       if (gate.kind === 'entry') {
-        const s = this.registry.passageIn(m.gateId, m.t);
-        if (s) this.addSlot(m.t, s.sessionId, m.gateId);
+        const p = this.registry.passageIn(m.gateId, m.t);
+        if (p && !p.confirms) this.addSlot(m.t, p.session.sessionId, m.gateId);
       }
       return;
     }
-    if (gate.kind !== 'exit') return;
+    if (gate.kind !== 'exit' || !this.exitWatch.onDoorOut(m.gateId, m.t)) return;
     const out = chooseExit(
       this.registry.active(),
       this.tracks.tracks,
@@ -117,14 +130,36 @@ class StoreTracker implements Tracker {
       (id) => this.encounters.pending(id),
     );
     if (!out) return;
-    const { s, doubt } = out;
     if (out.guessed) this.c.exitsWithoutTrack++;
+    this.memberLeft(out.s, m.t, out.doubt);
+  }
+
+  private memberLeft(s: SessionRecord, t: number, doubt: string | undefined): void {
     if (doubt) this.exitDoubts[s.sessionId] = doubt;
-    if (this.registry.memberExited(s, m.t)) {
+    if (this.registry.memberExited(s, t)) {
       for (const tr of this.tracks.tracks) if (tr.sessionId === s.sessionId) tr.exited = true;
       const why = this.exitDoubts[s.sessionId];
       delete this.exitDoubts[s.sessionId];
-      this.pendingExits.push({ t: m.t, sessionId: s.sessionId, ...(why ? { doubt: why } : {}) });
+      this.pendingExits.push({ t, sessionId: s.sessionId, ...(why ? { doubt: why } : {}) });
+    }
+  }
+
+  /** Shoppers the cameras saw walk out while the door said nothing (unplugged, or a lost passage). */
+  private exitsSeenByCameras(t: number): void {
+    for (const x of this.exitWatch.unreported(this.tracks.tracks, t)) {
+      x.track.exited = true;
+      const s = this.registry.active().find((r) => r.sessionId === x.track.sessionId);
+      if (!s) continue;
+      this.c.exitsFromCameras++;
+      log.warn(
+        { gateId: x.gate.id, sessionId: s.sessionId },
+        'exit seen by the cameras, not reported by the door',
+      );
+      this.memberLeft(
+        s,
+        x.t,
+        exitDoubt(x.track, this.registry.active(), (id) => this.encounters.pending(id)),
+      );
     }
   }
 
@@ -156,6 +191,15 @@ class StoreTracker implements Tracker {
       return;
     }
     this.clock = t;
+    this.exitsSeenByCameras(t);
+    for (const s of this.registry.assumePassages(t, PASSAGE_WAIT_MS)) {
+      this.c.entriesWithoutPassage++;
+      log.warn(
+        { gateId: s.scanGate, sessionId: s.sessionId },
+        'no passage after a scan: one shopper assumed in',
+      );
+      this.addSlot(s.enteredAt, s.sessionId, s.scanGate);
+    }
     while (this.pendingExits.length > 0 && (this.pendingExits[0]?.t ?? 0) <= t) {
       const e = this.pendingExits.shift() as PendingExit;
       const s = this.registry.sessions.find((x) => x.sessionId === e.sessionId);
@@ -263,6 +307,8 @@ class StoreTracker implements Tracker {
       unknownGate: this.c.unknownGate,
       unscannedPassages: this.registry.unscannedPassages,
       exitsWithoutTrack: this.c.exitsWithoutTrack,
+      exitsFromCameras: this.c.exitsFromCameras,
+      entriesWithoutPassage: this.c.entriesWithoutPassage,
       clockBackwards: this.c.clockBackwards,
       cameraBackwards: this.c.cameraBackwards,
       cameraDown: this.c.cameraDown,
@@ -280,6 +326,7 @@ class StoreTracker implements Tracker {
       pendingExits: this.pendingExits,
       exitDoubts: this.exitDoubts,
       birthSlots: this.birthSlots,
+      exitWatch: this.exitWatch.state,
       cameraLast: this.cameras.last,
       cameraDown: this.cameras.down,
       clock: this.clock,
@@ -302,6 +349,7 @@ class StoreTracker implements Tracker {
     this.pendingExits = s.pendingExits;
     this.exitDoubts = s.exitDoubts ?? {};
     this.birthSlots = s.birthSlots;
+    this.exitWatch.state = s.exitWatch ?? { outs: {}, seen: [] };
     this.cameras.last = s.cameraLast;
     this.cameras.down = s.cameraDown;
     this.clock = s.clock;

@@ -51,7 +51,7 @@ export function chooseExit(
  * would charge a partial cart and hand the rest to the other session (seen in simulated traffic:
  * 10 of 14 early exits in busy were by such a track).
  */
-function exitDoubt(
+export function exitDoubt(
   tr: Track,
   active: SessionRecord[],
   pending: (trackId: string) => boolean,

@@ -77,6 +77,10 @@ export interface TrackerCounters {
   unknownGate: number;
   unscannedPassages: number;
   exitsWithoutTrack: number;
+  /** Shoppers the cameras saw walk out with no `out` passage from the door. */
+  exitsFromCameras: number;
+  /** Scans the door followed with no `in` passage: one shopper assumed in. */
+  entriesWithoutPassage: number;
   clockBackwards: number;
   /** Frames older than the camera's previous frame (dropped). */
   cameraBackwards: number;

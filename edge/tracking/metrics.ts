@@ -20,6 +20,16 @@ const COUNTERS: Array<[keyof TrackerCounters, string, string]> = [
   ],
   ['unscannedPassages', 'walkout_edge_tracker_unscanned_passages_total', 'Entry passages with no scan'],
   ['exitsWithoutTrack', 'walkout_edge_tracker_exits_without_track_total', 'Exits attributed without a track'],
+  [
+    'exitsFromCameras',
+    'walkout_edge_tracker_exits_from_cameras_total',
+    'Exits seen by the cameras that the door did not report',
+  ],
+  [
+    'entriesWithoutPassage',
+    'walkout_edge_tracker_entries_without_passage_total',
+    'Scans with no entry passage from the door (one shopper assumed in)',
+  ],
   ['clockBackwards', 'walkout_edge_tracker_clock_backwards_total', 'Messages older than the tracker clock'],
   ['cameraBackwards', 'walkout_edge_tracker_camera_backwards_total', 'Frames older than their camera’s last'],
   ['cameraDown', 'walkout_edge_tracker_camera_down_total', 'Cameras reported down'],

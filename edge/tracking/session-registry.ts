@@ -8,6 +8,11 @@ export interface SessionRecord {
   scanGate: string;
   /** `in` passages after the scan (group size); at least 1 is assumed. */
   passagesIn: number;
+  /**
+   * The door reported no passage after the scan, so one was assumed (see `assumePassages`); the
+   * door's late report of it must not count a second member. Absent in older snapshots.
+   */
+  assumedIn?: boolean;
   /** Members that crossed the exit. */
   exitedMembers: number;
   exitedAt: number | null;
@@ -76,16 +81,41 @@ export class SessionRegistry {
     return { session: rec, claimed };
   }
 
-  /** Counts an `in` passage towards the most recent scan at that gate; returns its session. */
-  passageIn(gateId: string, t: number): SessionRecord | undefined {
+  /**
+   * Counts an `in` passage towards the most recent scan at that gate and returns its session, or
+   * `confirms` when it is the late report of the passage assumed for that scan.
+   */
+  passageIn(gateId: string, t: number): { session: SessionRecord; confirms: boolean } | undefined {
     let best: SessionRecord | undefined;
     for (const s of this.sessions) {
       if (s.exitedAt !== null || s.scanGate !== gateId || !inGroupWindow(s, t)) continue;
       if (!best || s.enteredAt > best.enteredAt) best = s;
     }
-    if (best) best.passagesIn++;
-    else this.waiting.push({ gateId, t });
-    return best;
+    if (!best) {
+      this.waiting.push({ gateId, t });
+      return undefined;
+    }
+    if (best.assumedIn) {
+      delete best.assumedIn;
+      return { session: best, confirms: true };
+    }
+    best.passagesIn++;
+    return { session: best, confirms: false };
+  }
+
+  /**
+   * Sessions scanned at least `afterMs` ago that no passage followed: the door missed it (a lost
+   * message, a beam unplugged). Whoever scanned walked in; one member is assumed.
+   */
+  assumePassages(now: number, afterMs: number): SessionRecord[] {
+    const assumed: SessionRecord[] = [];
+    for (const s of this.sessions) {
+      if (s.exitedAt !== null || s.passagesIn > 0 || now - s.enteredAt < afterMs) continue;
+      s.passagesIn = 1;
+      s.assumedIn = true;
+      assumed.push(s);
+    }
+    return assumed;
   }
 
   members(s: SessionRecord): number {

@@ -1,5 +1,6 @@
 import type { Doubt } from './doubts.ts';
 import type { Encounter, EncounterCounters } from './encounters.ts';
+import type { ExitWatchState } from './exit-inference.ts';
 import type { BirthSlot } from './gate-binding.ts';
 import type { SessionRecord, WaitingPassage } from './session-registry.ts';
 import type { Track } from './track-manager.ts';
@@ -24,6 +25,7 @@ export interface TrackerSnapshot {
   pendingExits: PendingExit[];
   exitDoubts?: Record<string, string>;
   birthSlots: BirthSlot[];
+  exitWatch?: ExitWatchState;
   cameraLast: Record<string, number>;
   cameraDown: Record<string, boolean>;
   clock: number;
@@ -34,6 +36,10 @@ export interface TrackerSnapshot {
   c: {
     unknownGate: number;
     exitsWithoutTrack: number;
+    /** Exits the cameras saw and the door did not report (absent in older snapshots: 0). */
+    exitsFromCameras: number;
+    /** Scans with no passage from the door, one shopper assumed in (absent in older snapshots: 0). */
+    entriesWithoutPassage: number;
     clockBackwards: number;
     cameraBackwards: number;
     cameraDown: number;

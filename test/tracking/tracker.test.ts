@@ -308,6 +308,43 @@ describe('tracker', () => {
     expect(tracker.snapshot(t).tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
   });
 
+  it('assumes a scanned shopper walked in when the door reports no passage; its late report confirms it', () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    let t = walk(step, T0, [1.0, 0.6], [1.45, 5.0], 6000);
+    expect(tracker.snapshot(t).tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
+    expect(tracker.counters().entriesWithoutPassage).toBe(1);
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 900, direction: 'in' });
+    t = walk(step, t, [1.45, 5.0], [1.45, 5.2], 500);
+    expect(tracker.openSessions()[0]?.members).toBe(1);
+    expect(tracker.counters().unscannedPassages).toBe(0);
+  });
+
+  it('takes an exit the door did not report from the cameras; its late report ends nobody else', () => {
+    const { tracker, opened, exited, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.3, 2.5], 2000);
+    t = walk(step, t, [1.3, 2.5], [10.4, 2.6], 7000);
+    const a = { x: 10.4, y: 2.6 };
+    tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
+    t = walk(step, t, [1.0, 0.6], [1.3, 2.5], 2000, () => [a]);
+    t = walk(step, t, [1.3, 2.5], [11.2, 2.0], 8000, () => [a]);
+    // B walks out through the exit line (y = 1) and stays in view outside; the door says nothing.
+    t = walk(step, t, [11.2, 2.0], [11.2, 0.3], 1500, () => [a]);
+    const crossed = t - 700;
+    t = walk(step, t, [11.2, 0.3], [11.3, 0.2], 4500, () => [a]);
+    expect(exited.map((s) => s.sessionId)).toEqual([opened[1]?.sessionId]);
+    expect(exited[0]?.doubt).toBeUndefined();
+    expect(tracker.counters().exitsFromCameras).toBe(1);
+    // The door's report comes late: A, standing 1.6 m from the line, must not be taken for it.
+    tracker.onGatePassage({ gateId: 'gate-out', t: crossed, direction: 'out' });
+    walk(step, t, [11.3, 0.2], [11.3, 0.2], 1000, () => [a]);
+    expect(exited).toHaveLength(1);
+    expect(tracker.openSessions().map((s) => s.sessionId)).toEqual([opened[0]?.sessionId]);
+  });
+
   it('without cameras attributes only what is unambiguous', () => {
     const { tracker } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
