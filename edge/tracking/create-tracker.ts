@@ -27,6 +27,7 @@ import {
   type Side,
   storeSide,
   takeBirthSlot,
+  trackOfPassage,
 } from './gate-binding.ts';
 import { type SessionRecord, SessionRegistry } from './session-registry.ts';
 import { TrackManager } from './track-manager.ts';
@@ -36,9 +37,10 @@ const log = createLogger('edge.tracking');
 
 /**
  * A scan the door follows with no passage for this long (ms) is taken as one shopper walking in:
- * the door lost it. Passages follow scans within ~1 s in simulated traffic.
+ * the door lost it. Passages follow scans within 0.7-1.1 s in simulated traffic; the rest is for a
+ * door link that lags.
  */
-const PASSAGE_WAIT_MS = 5000;
+const PASSAGE_WAIT_MS = 8000;
 /** A wrist this near (m) a plate's box was at it: inside it, or at its face. */
 const REACHED_INTO_M = 0.15;
 
@@ -104,7 +106,10 @@ class StoreTracker implements Tracker {
     const before = this.registry.sessions.length;
     const { session: s, claimed } = this.registry.open(m.token, m.gateId, m.t);
     if (this.registry.sessions.length > before) this.listener.opened(this.registry.info(s));
-    for (const t of claimed) this.addSlot(t, s.sessionId, m.gateId);
+    for (const c of claimed) {
+      if (c.from === undefined) this.addSlot(c.t, s.sessionId, m.gateId, c.late === true);
+      else this.rebindPassage(c.t, c.from, s.sessionId, gate);
+    }
   }
 
   onGatePassage(m: GatePassage): void {
@@ -115,8 +120,9 @@ class StoreTracker implements Tracker {
     }
     if (m.direction === 'in') {
       if (gate.kind === 'entry') {
-        const p = this.registry.passageIn(m.gateId, m.t);
-        if (p && !p.confirms) this.addSlot(m.t, p.session.sessionId, m.gateId);
+        const doorLate = this.clock - m.t > LATE_PASSAGE_MS;
+        const p = this.registry.passageIn(m.gateId, m.t, doorLate);
+        if (p && !p.confirms) this.addSlot(m.t, p.session.sessionId, m.gateId, doorLate);
       }
       return;
     }
@@ -163,9 +169,30 @@ class StoreTracker implements Tracker {
     }
   }
 
-  private addSlot(t: number, sessionId: string, gateId: string): void {
+  /**
+   * A passage an earlier session took now belongs to `to`: its slot if still waiting, else the track
+   * of that session that came in nearest its time (never the session's only track).
+   */
+  private rebindPassage(t: number, from: string, to: string, gate: GateConfig): void {
+    const slot = this.birthSlots.find((b) => b.sessionId === from && b.t === t);
+    if (slot) {
+      slot.sessionId = to;
+      return;
+    }
+    const side = this.inside.get(gate.id);
+    const tr = side && trackOfPassage(this.tracks.tracks, from, t, gate, side);
+    if (tr) tr.sessionId = to;
+  }
+
+  private addSlot(t: number, sessionId: string, gateId: string, doorLate: boolean): void {
     const late = this.clock - t > LATE_PASSAGE_MS;
-    this.birthSlots.push({ t, sessionId, gateId, ...(late ? { heardAt: this.clock } : {}) });
+    this.birthSlots.push({
+      t,
+      sessionId,
+      gateId,
+      ...(late ? { heardAt: this.clock } : {}),
+      ...(doorLate ? { doorLate: true } : {}),
+    });
   }
 
   onPoses(m: CameraPoses): void {
@@ -198,7 +225,7 @@ class StoreTracker implements Tracker {
         { gateId: s.scanGate, sessionId: s.sessionId },
         'no passage after a scan: one shopper assumed in',
       );
-      this.addSlot(s.enteredAt, s.sessionId, s.scanGate);
+      this.birthSlots.push({ t: s.enteredAt, sessionId: s.sessionId, gateId: s.scanGate, assumed: true });
     }
     while (this.pendingExits.length > 0 && (this.pendingExits[0]?.t ?? 0) <= t) {
       const e = this.pendingExits.shift() as PendingExit;

@@ -78,6 +78,52 @@ describe('binding entry passages to tracks', () => {
     expect(early.sessionId).toBeNull();
   });
 
+  it('binds a passage assumed after a scan only to the one track that came in, else nobody', () => {
+    const a = track('t1', [
+      [900, 1, 0.8],
+      [1100, 1, 1.2],
+      [3000, 1, 2.5],
+    ]);
+    const b = track('t2', [
+      [2400, 1.2, 0.8],
+      [2600, 1.2, 1.2],
+      [3000, 1.2, 1.6],
+    ]);
+    const assumed = (): BirthSlot[] => [{ t: 0, sessionId: 's1', gateId: 'in', assumed: true }];
+    expect(bindPassages(assumed(), [a, b], gates, inside, 3000)).toEqual([]);
+    expect([a.sessionId, b.sessionId]).toEqual([null, null]);
+    expect(bindPassages(assumed(), [a], gates, inside, 3000)).toEqual([]);
+    expect(a.sessionId).toBe('s1');
+  });
+
+  it('binds a passage heard late only to who plainly came in at its time', () => {
+    // Both came in after the passage at 1000; heard at 4000, it binds the one 100 ms from it.
+    const a = track('t1', [
+      [1000, 1, 0.9],
+      [1200, 1, 1.1],
+      [4000, 1, 4.5],
+    ]);
+    const b = track('t2', [
+      [2000, 1.2, 0.9],
+      [2200, 1.2, 1.1],
+      [4000, 1.2, 3.0],
+    ]);
+    const late = (): BirthSlot[] => [
+      { t: 1000, sessionId: 's1', gateId: 'in', heardAt: 4000, doorLate: true },
+    ];
+    expect(bindPassages(late(), [a, b], gates, inside, 4000)).toEqual([]);
+    expect([a.sessionId, b.sessionId]).toEqual(['s1', null]);
+    // Two who came in 400 ms apart around it: nobody.
+    a.sessionId = null;
+    const c = track('t3', [
+      [1300, 1.4, 0.9],
+      [1500, 1.4, 1.1],
+      [4000, 1.4, 3.5],
+    ]);
+    expect(bindPassages(late(), [a, c], gates, inside, 4000)).toEqual([]);
+    expect([a.sessionId, c.sessionId]).toEqual([null, null]);
+  });
+
   it('after waiting, falls back to the track nearest the line, then to a track born later', () => {
     const lagging = track('t1', [
       [0, 1, 0.8],

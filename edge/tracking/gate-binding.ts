@@ -14,8 +14,15 @@ export interface BirthSlot {
   sessionId: string;
   /** The entry gate passed; absent in snapshots written before binding waited for the crossing. */
   gateId?: string;
-  /** When the edge heard of the passage (store clock), if well after `t`: the door's link lagged. */
+  /** When binding began (store clock), if well after `t`: judged by the tracks' paths since `t`. */
   heardAt?: number;
+  /**
+   * The door's report itself came late: everyone who walked in since is a candidate, so only a
+   * plain match binds (a passage heard on time whose scan came late knows its moment).
+   */
+  doorLate?: boolean;
+  /** No passage came: one was assumed at the scan's time `t` (bound only if unambiguous). */
+  assumed?: boolean;
 }
 
 /** A track is born within this long (ms) of the passage it belongs to. */
@@ -98,6 +105,8 @@ function nearLineDuring(tr: Track, line: GateConfig['line'], t0: number, t1: num
 
 /** A passage heard this long (ms) after its time stamp was late. */
 export const LATE_PASSAGE_MS = 500;
+/** A late passage binds a track that came in this close (ms) to it, with no other one as close. */
+const LATE_CLEAR_MS = 700;
 /** A passage binds a track that came in within this long (ms) before it, or after it. */
 const CAME_IN_BEFORE_MS = 2000;
 /** Waiting this long (ms) for the track to come in, then the nearest track to the line. */
@@ -123,18 +132,35 @@ export function bindPassages(
     const gate = slot.gateId === undefined ? undefined : gates.get(slot.gateId);
     const side = slot.gateId === undefined ? undefined : inside.get(slot.gateId);
     if (!gate || !side) return true;
+    if (slot.assumed) {
+      const rivals = slots.some((o) => o !== slot && o.gateId === slot.gateId);
+      const only = rivals ? undefined : onlyCameIn(tracks, gate, side, slot.t);
+      if (only) only.sessionId = slot.sessionId;
+      return false;
+    }
     let best: Track | undefined;
     let bestDt = Number.POSITIVE_INFINITY;
+    let nextDt = Number.POSITIVE_INFINITY;
     for (const tr of tracks) {
       if (tr.sessionId !== null || tr.exited || now - tr.lastT > 500) continue;
       if (!side(tr.x, tr.y)) continue;
       const from = slot.heardAt === undefined ? now : slot.t;
       if (!nearLineDuring(tr, gate.line, from, Math.min(now, slot.t + BIND_WAIT_MS))) continue;
       const at = cameInAt(tr, gate.line, side, slot.t - CAME_IN_BEFORE_MS);
-      if (at !== undefined && Math.abs(at - slot.t) < bestDt) {
+      if (at === undefined) continue;
+      const dt = Math.abs(at - slot.t);
+      if (dt < bestDt) {
+        nextDt = bestDt;
         best = tr;
-        bestDt = Math.abs(at - slot.t);
-      }
+        bestDt = dt;
+      } else nextDt = Math.min(nextDt, dt);
+    }
+    if (slot.doorLate) {
+      // Heard late, the passage finds everyone who came in since: bind only who plainly made it;
+      // otherwise nobody (those carts go to review, never to the wrong card).
+      const plain = best && bestDt <= LATE_CLEAR_MS && nextDt - bestDt >= LATE_CLEAR_MS;
+      if (plain && best) best.sessionId = slot.sessionId;
+      return !plain && now - slot.t < BIND_WAIT_MS;
     }
     if (best) {
       best.sessionId = slot.sessionId;
@@ -146,6 +172,48 @@ export function bindPassages(
     slot.gateId = undefined;
     return true;
   });
+}
+
+/** Where (ms after its scan) the shopper of an assumed passage crossed the line. */
+const ASSUMED_SPAN_MS: [number, number] = [-500, 4000];
+
+/**
+ * The one unbound track that came in through the line in the span after a scan the door did not
+ * follow; none if two or more did (then nobody is bound: their carts go to review, never to the
+ * wrong card).
+ */
+function onlyCameIn(tracks: Track[], gate: GateConfig, side: Side, scanT: number): Track | undefined {
+  const came = tracks.filter((tr) => {
+    if (tr.sessionId !== null || tr.exited) return false;
+    const at = cameInAt(tr, gate.line, side, scanT + ASSUMED_SPAN_MS[0]);
+    return at !== undefined && at <= scanT + ASSUMED_SPAN_MS[1];
+  });
+  return came.length === 1 ? came[0] : undefined;
+}
+
+/**
+ * Of the tracks bound to `sessionId`, the one that came in nearest the passage at `t`, if the
+ * session has another one: the passage was bound to it, and it is not the session's own shopper.
+ */
+export function trackOfPassage(
+  tracks: Track[],
+  sessionId: string,
+  t: number,
+  gate: GateConfig,
+  inside: Side,
+): Track | undefined {
+  const mine = tracks.filter((tr) => tr.sessionId === sessionId && !tr.exited);
+  if (mine.length < 2) return undefined;
+  let best: Track | undefined;
+  let bestDt = Number.POSITIVE_INFINITY;
+  for (const tr of mine) {
+    const at = cameInAt(tr, gate.line, inside, t - CAME_IN_BEFORE_MS);
+    if (at !== undefined && Math.abs(at - t) < bestDt) {
+      best = tr;
+      bestDt = Math.abs(at - t);
+    }
+  }
+  return best;
 }
 
 /** Whether a floor point is on the store side of a gate's line. */

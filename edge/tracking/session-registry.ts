@@ -8,6 +8,8 @@ export interface SessionRecord {
   scanGate: string;
   /** `in` passages after the scan (group size); at least 1 is assumed. */
   passagesIn: number;
+  /** When its `in` passages were (ms); absent in older snapshots. */
+  passageTimes?: number[];
   /**
    * The door reported no passage after the scan, so one was assumed (see `assumePassages`); the
    * door's late report of it must not count a second member. Absent in older snapshots.
@@ -38,10 +40,19 @@ const BEFORE_SCAN_MS = 2000;
  */
 const SCAN_WAIT_MS = 10_000;
 
+/** A passage a new scan takes: one that waited, or one an earlier session (`from`) had taken. */
+export interface ClaimedPassage {
+  t: number;
+  from?: string;
+  /** The door's report of it reached the edge late. */
+  late?: boolean;
+}
+
 /** An `in` passage that came before any scan it could belong to. */
 export interface WaitingPassage {
   gateId: string;
   t: number;
+  late?: boolean;
 }
 
 function inGroupWindow(s: SessionRecord, t: number): boolean {
@@ -56,9 +67,11 @@ export class SessionRegistry {
 
   /**
    * Opens the session of a scan (a re-scan of a token already inside is the same session) and
-   * returns the times of the waiting passages it claims: its members already through the door.
+   * returns the passages it claims, its members already through the door: waiting ones, and those
+   * after its time that an earlier scan took because this scan reached the edge after them (`from`:
+   * that earlier session; each keeps its first passage, its own shopper's).
    */
-  open(token: string, gateId: string, t: number): { session: SessionRecord; claimed: number[] } {
+  open(token: string, gateId: string, t: number): { session: SessionRecord; claimed: ClaimedPassage[] } {
     const existing = this.sessions.find((s) => s.token === token && s.exitedAt === null);
     if (existing) return { session: existing, claimed: [] };
     const rec: SessionRecord = {
@@ -70,14 +83,24 @@ export class SessionRegistry {
       exitedMembers: 0,
       exitedAt: null,
     };
-    this.sessions.push(rec);
-    const claimed: number[] = [];
+    const claimed: ClaimedPassage[] = [];
     this.waiting = this.waiting.filter((p) => {
       if (p.gateId !== gateId || !inGroupWindow(rec, p.t)) return true;
-      claimed.push(p.t);
+      claimed.push({ t: p.t, ...(p.late ? { late: true } : {}) });
       return false;
     });
-    rec.passagesIn += claimed.length;
+    for (const s of this.sessions) {
+      if (s.exitedAt !== null || s.scanGate !== gateId || s.enteredAt >= t) continue;
+      const [own, ...rest] = [...(s.passageTimes ?? [])].sort((a, b) => a - b);
+      const taken = rest.filter((p) => p > t && inGroupWindow(rec, p));
+      if (own === undefined || taken.length === 0) continue;
+      s.passageTimes = [own, ...rest.filter((p) => !taken.includes(p))];
+      s.passagesIn -= taken.length;
+      for (const p of taken) claimed.push({ t: p, from: s.sessionId });
+    }
+    this.sessions.push(rec);
+    rec.passageTimes = claimed.map((c) => c.t).sort((a, b) => a - b);
+    rec.passagesIn = claimed.length;
     return { session: rec, claimed };
   }
 
@@ -85,14 +108,29 @@ export class SessionRegistry {
    * Counts an `in` passage towards the most recent scan at that gate and returns its session, or
    * `confirms` when it is the late report of the passage assumed for that scan.
    */
-  passageIn(gateId: string, t: number): { session: SessionRecord; confirms: boolean } | undefined {
-    let best: SessionRecord | undefined;
-    for (const s of this.sessions) {
-      if (s.exitedAt !== null || s.scanGate !== gateId || !inGroupWindow(s, t)) continue;
-      if (!best || s.enteredAt > best.enteredAt) best = s;
-    }
+  passageIn(
+    gateId: string,
+    t: number,
+    late = false,
+  ): { session: SessionRecord; confirms: boolean } | undefined {
+    const open = this.sessions.filter(
+      (s) => s.exitedAt === null && s.scanGate === gateId && inGroupWindow(s, t),
+    );
+    const latest = (v: SessionRecord[]) =>
+      v.reduce<SessionRecord | undefined>((b, s) => (!b || s.enteredAt > b.enteredAt ? s : b), undefined);
+    // The scanner's own shopper comes first: the latest scan before the passage still waiting for
+    // one (a passage that reaches the edge late may find the next scan already in), else a scan
+    // stamped just after it (two clocks). Then a group member of the latest scan before it.
+    const before = open.filter((s) => s.enteredAt <= t);
+    const best =
+      latest(before.filter((s) => s.passagesIn === 0)) ??
+      open
+        .filter((s) => s.enteredAt > t && s.passagesIn === 0)
+        .sort((a, b) => a.enteredAt - b.enteredAt)[0] ??
+      latest(before) ??
+      latest(open);
     if (!best) {
-      this.waiting.push({ gateId, t });
+      this.waiting.push({ gateId, t, ...(late ? { late: true } : {}) });
       return undefined;
     }
     if (best.assumedIn) {
@@ -100,6 +138,7 @@ export class SessionRegistry {
       return { session: best, confirms: true };
     }
     best.passagesIn++;
+    (best.passageTimes ??= []).push(t);
     return { session: best, confirms: false };
   }
 
@@ -112,6 +151,7 @@ export class SessionRegistry {
     for (const s of this.sessions) {
       if (s.exitedAt !== null || s.passagesIn > 0 || now - s.enteredAt < afterMs) continue;
       s.passagesIn = 1;
+      s.passageTimes = [s.enteredAt];
       s.assumedIn = true;
       assumed.push(s);
     }

@@ -37,16 +37,9 @@ describe('gate messages late or lost', () => {
     });
     const cases: Array<[string, Entry[], Counted]> = [
       ['on time', messages, none],
+      // The door's passages reach the edge later than the scanner's scans and cameras' frames.
       ['scans 3 s after their passages', delayed(messages, (e) => e.topic === 'gate.scan', 3000), none],
-      [
-        'entry passages 6 s late',
-        delayed(messages, (e) => direction(e) === 'in', 6000),
-        {
-          ...none,
-          // Past the 5 s wait one shopper is assumed in; the late passage then confirms it.
-          entriesWithoutPassage: 4,
-        },
-      ],
+      ['entry passages 6 s late', delayed(messages, (e) => direction(e) === 'in', 6000), none],
       ['exit passages 3 s late', delayed(messages, (e) => direction(e) === 'out', 3000), none],
       [
         'entry passages lost',

@@ -298,6 +298,27 @@ describe('tracker', () => {
     expect(tracker.counters().unscannedPassages).toBe(1);
   });
 
+  it("gives back a passage an earlier scan took when the next shopper's scan arrives after it", () => {
+    const { tracker, opened, step } = setup();
+    tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
+    tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
+    let t = walk(step, T0, [1.0, 0.6], [1.3, 2.5], 2000);
+    const a = { x: 1.3, y: 2.5 };
+    t = walk(step, t, [1.3, 2.5], [4.0, 3.0], 3000);
+    // B scans at T0 + 5 s and walks in; the door's passage (T0 + 5.8 s) is processed before the scan.
+    tracker.onGatePassage({ gateId: 'gate-in', t: t + 800, direction: 'in' });
+    expect(tracker.openSessions()[0]?.members).toBe(2);
+    const scanT = t;
+    t = walk(step, t, [1.0, 0.6], [1.3, 2.8], 2500, () => [{ ...a, x: 4.0, y: 3.0 }]);
+    tracker.onGateScan({ gateId: 'gate-in', t: scanT, token: 'tok_b' });
+    t = walk(step, t, [1.3, 2.8], [1.3, 3.5], 1000, () => [{ ...a, x: 4.0, y: 3.0 }]);
+    expect(tracker.openSessions().map((s) => s.members)).toEqual([1, 1]);
+    const bound = Object.fromEntries(
+      tracker.snapshot(t).tracks.map((x) => [x.position[0] > 3 ? 'a' : 'b', x.sessionId]),
+    );
+    expect(bound).toEqual({ a: opened[0]?.sessionId, b: opened[1]?.sessionId });
+  });
+
   it('binds a passage processed seconds late to the track that walked in at its time', () => {
     const { tracker, opened, step } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
@@ -311,11 +332,15 @@ describe('tracker', () => {
   it('assumes a scanned shopper walked in when the door reports no passage; its late report confirms it', () => {
     const { tracker, opened, step } = setup();
     tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
-    let t = walk(step, T0, [1.0, 0.6], [1.45, 5.0], 6000);
+    let t = walk(step, T0, [1.0, 0.6], [1.3, 2.5], 2000);
+    t = walk(step, t, [1.3, 2.5], [1.45, 5.0], 5000);
+    expect(tracker.snapshot(t).tracks[0]?.sessionId).toBeNull();
+    // 8 s after the scan with no passage: the one track that came in after it is the shopper's.
+    t = walk(step, t, [1.45, 5.0], [1.45, 5.2], 1500);
     expect(tracker.snapshot(t).tracks[0]?.sessionId).toBe(opened[0]?.sessionId);
     expect(tracker.counters().entriesWithoutPassage).toBe(1);
     tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 900, direction: 'in' });
-    t = walk(step, t, [1.45, 5.0], [1.45, 5.2], 500);
+    t = walk(step, t, [1.45, 5.2], [1.45, 5.3], 500);
     expect(tracker.openSessions()[0]?.members).toBe(1);
     expect(tracker.counters().unscannedPassages).toBe(0);
   });
