@@ -1,5 +1,5 @@
 import type { GateConfig } from '../../core/store/schema.ts';
-import { nearestToExit } from './gate-binding.ts';
+import { nearestToExit, unboundAtExit } from './gate-binding.ts';
 import type { SessionRecord } from './session-registry.ts';
 import type { Track } from './track-manager.ts';
 
@@ -34,13 +34,18 @@ export function chooseExit(
     }
   }
   // Someone left whom no bound track followed to the gate. A session must close, but which one is a
-  // guess (the oldest was right 4 times in 32 in simulated busy traffic): never charge it as is.
+  // guess (the oldest was right 4 times in 32 in simulated busy traffic): never charge it as is. With
+  // one session inside it is that one, unless the cameras saw someone they could not identify at the
+  // exit: then its shopper may still be inside.
   const first = active[0] as SessionRecord;
-  return active.length === 1
+  const stranger = camerasUp && unboundAtExit(tracks, gate, t);
+  return active.length === 1 && !stranger
     ? { s: first, guessed: true }
     : {
         s: first,
-        doubt: 'no tracked shopper at the exit when someone left; closed as the longest inside',
+        doubt: stranger
+          ? 'an unidentified person at the exit when someone left; closed as the longest inside'
+          : 'no tracked shopper at the exit when someone left; closed as the longest inside',
         guessed: true,
       };
 }

@@ -264,6 +264,17 @@ export function takeBirthSlot(
   return slot?.sessionId;
 }
 
+/** Whether an unbound track seen lately is next to the exit line (within 2.5 m). */
+export function unboundAtExit(tracks: Track[], gate: GateConfig, t: number): boolean {
+  const at = nearestToLine(
+    tracks,
+    gate.line,
+    2.5,
+    (tr) => !tr.exited && tr.sessionId === null && t - tr.lastT <= 5000,
+  );
+  return at !== undefined;
+}
+
 /** The bound track seen lately that is closest to the exit line (within 2.5 m), if any. */
 export function nearestToExit(tracks: Track[], gate: GateConfig, t: number): Track | undefined {
   return nearestToLine(
