@@ -1,13 +1,13 @@
 import type { SerialPort } from 'serialport';
 import { createLogger } from '../../core/log.ts';
 import type { DeviceStatus } from '../../core/messages.ts';
-import { SerialLink } from '../serial-link.ts';
 import { ClockMap } from '../shelf/clock-map.ts';
 import type { SerialDoorConfig } from './config.ts';
 import { DoorCommands } from './door-commands.ts';
 import { type DeviceSentence, type DoorState, MAX_SENTENCE, SentenceParser } from './door-protocol.ts';
 import type { DoorController, DoorMetrics, DoorStatus, GateCommandSource, GateSink } from './index.ts';
 import { LineParser } from './line-parser.ts';
+import { SerialLink } from './serial-link.ts';
 
 /**
  * Driver of a gate's door/turnstile controller (docs/gate-protocol.md): publishes `gate.passage`

@@ -1,9 +1,9 @@
 import type { SerialPort } from 'serialport';
 import { createLogger } from '../../core/log.ts';
-import { SerialLink } from '../serial-link.ts';
 import type { SerialScannerConfig } from './config.ts';
 import type { EntryScanner, GateSink, ScannerMetrics } from './index.ts';
 import { LineParser } from './line-parser.ts';
+import { SerialLink } from './serial-link.ts';
 
 /**
  * Driver of a serial QR scanner at an entry gate: each code arrives as one ASCII line; valid,

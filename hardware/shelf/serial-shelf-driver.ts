@@ -1,8 +1,8 @@
-import type { SerialPort } from 'serialport';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SerialPort } from 'serialport';
 import { createLogger } from '../../core/log.ts';
 import type { DeviceStatus, TopicMap } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
-import { SerialLink } from '../serial-link.ts';
 import type { CalibrationStore, ChannelCalibration } from './calibration-store.ts';
 import { ClockMap } from './clock-map.ts';
 import { CommandClient } from './command-client.ts';
@@ -38,13 +38,15 @@ export class SerialShelfDriver implements ShelfController {
     foreignFrames: 0,
   };
   private readonly log;
-  private readonly link: SerialLink;
+  private port: SerialPort | undefined;
   private parser: ShelfFrameParser | undefined;
   private closed = false;
+  private everConnected = false;
   private lastSeq: number | undefined;
   private readonly clock = new ClockMap();
   private readonly batcher: PlateBatcher;
   private readonly commands: CommandClient;
+  private connectedWaiters: Array<() => void> = [];
   private rateHz: number;
 
   constructor(
@@ -57,14 +59,6 @@ export class SerialShelfDriver implements ShelfController {
     this.rateHz = cfg.rateHz;
     this.commands = new CommandClient(cfg.controllerId);
     this.log = createLogger('hardware.shelf', { controllerId: cfg.controllerId });
-    this.link = new SerialLink({
-      path: cfg.path,
-      baudRate: cfg.baudRate,
-      reconnect: cfg.reconnect,
-      log: this.log,
-      onOpen: (port, again) => this.onOpen(port, again),
-      onClose: () => this.onClose(),
-    });
     this.batcher = new PlateBatcher(
       cfg.batchSize,
       (m) => sink.publish('shelf.samples', m),
@@ -77,37 +71,67 @@ export class SerialShelfDriver implements ShelfController {
   }
 
   get connected(): boolean {
-    return this.link.connected;
+    return this.port?.isOpen === true;
   }
 
   async start(): Promise<void> {
-    await this.link.start();
+    await this.connectLoop();
   }
 
   /** Resolves once the port is open (immediately when it is). */
   async waitConnected(): Promise<void> {
-    await this.link.waitConnected();
+    if (this.connected) return;
+    await new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
   }
 
-  private onOpen(port: SerialPort, again: boolean): void {
+  private async connectLoop(): Promise<void> {
+    let delay = this.cfg.reconnect.initialMs;
+    while (!this.closed) {
+      try {
+        await this.open();
+        return;
+      } catch (err) {
+        this.log.debug({ err, delay }, 'open failed, retrying');
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.cfg.reconnect.maxMs);
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    const port = new SerialPort({ path: this.cfg.path, baudRate: this.cfg.baudRate, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    if (this.closed) {
+      port.close();
+      return;
+    }
     const parser = new ShelfFrameParser();
+    this.port = port;
     this.parser = parser;
     port.pipe(parser);
     parser.on('data', (f: ShelfFrame) => this.onFrame(f));
-    if (again) this.metrics.reconnects++;
+    port.on('error', (err) => this.log.warn({ err }, 'port error'));
+    port.once('close', () => this.onClose(port));
+    if (this.everConnected) this.metrics.reconnects++;
+    this.everConnected = true;
     // The controller may have rebooted while away: forget its clock and sequence.
     this.clock.reset();
     this.lastSeq = undefined;
     this.status('up');
+    for (const w of this.connectedWaiters.splice(0)) w();
     this.setRate(this.rateHz).catch((err: unknown) => this.log.warn({ err }, 'set-rate on connect failed'));
   }
 
-  private onClose(): void {
+  private onClose(port: SerialPort): void {
+    if (this.port !== port) return;
+    this.port = undefined;
     if (this.parser) this.absorbParserCounters(this.parser);
     this.parser = undefined;
     this.batcher.flush(true);
     this.commands.failAll('port closed');
-    if (!this.closed) this.status('down', 'serial port closed');
+    if (this.closed) return;
+    this.status('down', 'serial port closed');
+    this.connectLoop().catch((err: unknown) => this.log.error({ err }, 'reconnect loop failed'));
   }
 
   private absorbParserCounters(p: ShelfFrameParser): void {
@@ -178,8 +202,9 @@ export class SerialShelfDriver implements ShelfController {
     args?: Uint8Array,
     timeoutMs = this.cfg.commandTimeoutMs,
   ): Promise<ReplyFrame> {
+    const port = this.port;
     return this.commands
-      .send(this.link.connected ? (b) => this.link.write(b) : undefined, name, args, timeoutMs)
+      .send(port?.isOpen ? (b) => port.write(b) : undefined, name, args, timeoutMs)
       .finally(() => {
         this.metrics.commandTimeouts = this.commands.timeouts;
       });
@@ -242,7 +267,9 @@ export class SerialShelfDriver implements ShelfController {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.link.close();
+    for (const w of this.connectedWaiters.splice(0)) w();
+    const port = this.port;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     this.batcher.flush();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../../core/log.ts';
 
 export interface SerialLinkOptions {
   path: string;
@@ -16,8 +16,7 @@ export interface SerialLinkOptions {
 
 /**
  * One serial port that keeps itself open: retries with doubling backoff while the device is missing
- * and reopens after an unplug, so a driver only sees open/close callbacks. Shared by the shelf,
- * scanner and door drivers.
+ * and reopens after an unplug, so a driver only sees open/close callbacks.
  */
 export class SerialLink {
   reconnects = 0;
@@ -52,23 +51,16 @@ export class SerialLink {
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Writes when open (text as latin1); false when the port is not there. */
-  write(data: string | Uint8Array): boolean {
+  /** Writes when open; false when the port is not there. */
+  write(data: string): boolean {
     const port = this.port;
     if (!port?.isOpen) return false;
-    if (typeof data === 'string') port.write(data, 'latin1');
-    else port.write(data);
+    port.write(data, 'latin1');
     return true;
   }
 
-  /**
-   * Opens the port, retrying with backoff. After a close it first waits a retry delay: a device that
-   * just went is not back within milliseconds, and the path may for a moment still lead to a pty
-   * node the OS has already given to another device.
-   */
-  private async openLoop(afterClose = false): Promise<void> {
+  private async openLoop(): Promise<void> {
     let delay = this.o.reconnect.initialMs;
-    if (afterClose) await sleep(delay);
     while (!this.closed) {
       try {
         await this.open();
@@ -103,7 +95,7 @@ export class SerialLink {
     this.port = undefined;
     this.o.onClose();
     if (this.closed) return;
-    this.openLoop(true).catch((err: unknown) => this.o.log.error({ err }, 'reconnect loop failed'));
+    this.openLoop().catch((err: unknown) => this.o.log.error({ err }, 'reconnect loop failed'));
   }
 
   async close(): Promise<void> {
