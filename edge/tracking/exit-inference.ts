@@ -1,6 +1,5 @@
-import { crossesLine } from '../../core/geometry/floor-lines.ts';
 import type { GateConfig } from '../../core/store/schema.ts';
-import type { Side } from './gate-binding.ts';
+import { lastCrossing, type Side } from './gate-binding.ts';
 import type { Track } from './track-manager.ts';
 
 /**
@@ -26,15 +25,7 @@ export interface SeenExit {
 
 /** When the track crossed `line` from the store side to the street since `since`, if it is still outside. */
 function crossedOutAt(tr: Track, line: GateConfig['line'], inside: Side, since: number): number | undefined {
-  if (inside(tr.x, tr.y)) return undefined;
-  const pts = [...tr.path.map(([t, x, y]) => [x, y, t] as const), [tr.x, tr.y, tr.lastT] as const];
-  for (let i = pts.length - 1; i > 0; i--) {
-    const b = pts[i] as readonly [number, number, number];
-    const a = pts[i - 1] as readonly [number, number, number];
-    if (b[2] < since) break;
-    if (crossesLine(a, b, line) && inside(a[0], a[1])) return (a[2] + b[2]) / 2;
-  }
-  return undefined;
+  return inside(tr.x, tr.y) ? undefined : lastCrossing(tr, line, since, inside);
 }
 
 /** What the watch keeps between steps (in the tracker's snapshot). */

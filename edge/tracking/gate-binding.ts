@@ -71,17 +71,32 @@ export function bindAtGate(tracks: Track[], gate: GateConfig, sessionId: string,
   return best !== undefined;
 }
 
-/** When the track walked in through the line since `since`: its path crossed it, or it was born inside. */
-function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: number): number | undefined {
+/**
+ * When the track's path, then its current position, last crossed `line` since `since` (the middle
+ * of the crossing step); `from`, if given, keeps only steps that start on that side.
+ */
+export function lastCrossing(
+  tr: Track,
+  line: GateConfig['line'],
+  since: number,
+  from?: Side,
+): number | undefined {
   const pts = [...tr.path.map(([t, x, y]) => [x, y, t] as const), [tr.x, tr.y, tr.lastT] as const];
   for (let i = pts.length - 1; i > 0; i--) {
     const b = pts[i] as readonly [number, number, number];
     const a = pts[i - 1] as readonly [number, number, number];
     if (b[2] < since) break;
-    if (crossesLine(a, b, line)) return (a[2] + b[2]) / 2;
+    if (crossesLine(a, b, line) && (!from || from(a[0], a[1]))) return (a[2] + b[2]) / 2;
   }
-  const first = pts[0] as readonly [number, number, number];
-  return tr.bornAt >= since && inside(first[0], first[1]) ? tr.bornAt : undefined;
+  return undefined;
+}
+
+/** When the track walked in through the line since `since`: its path crossed it, or it was born inside. */
+function cameInAt(tr: Track, line: GateConfig['line'], inside: Side, since: number): number | undefined {
+  const crossed = lastCrossing(tr, line, since);
+  if (crossed !== undefined) return crossed;
+  const [, x, y] = tr.path[0] ?? [tr.lastT, tr.x, tr.y];
+  return tr.bornAt >= since && inside(x, y) ? tr.bornAt : undefined;
 }
 
 /**
