@@ -10,7 +10,7 @@ import type { Track } from './track-manager.ts';
  */
 
 /** An `out` passage this close (ms) to a crossing is the door reporting that exit. */
-export const DOOR_MATCH_MS = 3000;
+const DOOR_MATCH_MS = 3000;
 /** After the crossing, the door has this long (ms) to report before the cameras' word is taken. */
 const EXIT_WAIT_MS = 4000;
 /** Crossings looked for in the last this long (ms) of a track's path (paths keep 12 s). */

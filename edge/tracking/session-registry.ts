@@ -105,8 +105,8 @@ export class SessionRegistry {
   }
 
   /**
-   * Counts an `in` passage towards the most recent scan at that gate and returns its session, or
-   * `confirms` when it is the late report of the passage assumed for that scan.
+   * Counts an `in` passage towards the scan it belongs to (see the order below) and returns its
+   * session, or `confirms` when it is the late report of the passage assumed for that scan.
    */
   passageIn(
     gateId: string,
