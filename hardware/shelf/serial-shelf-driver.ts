@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
 import { createLogger } from '../../core/log.ts';
@@ -24,6 +25,9 @@ import {
   type ShelfFrame,
 } from './protocol.ts';
 
+/** How often (ms) an open port's device node is checked for having vanished. */
+const NODE_CHECK_MS = 500;
+
 /** Driver of one shelf controller on a serial port (see docs/shelf-protocol.md). */
 export class SerialShelfDriver implements ShelfController {
   readonly metrics: ShelfMetrics = {
@@ -41,6 +45,7 @@ export class SerialShelfDriver implements ShelfController {
   private port: SerialPort | undefined;
   private parser: ShelfFrameParser | undefined;
   private closed = false;
+  private nodeWatch: NodeJS.Timeout | undefined;
   private everConnected = false;
   private lastSeq: number | undefined;
   private readonly clock = new ClockMap();
@@ -75,7 +80,27 @@ export class SerialShelfDriver implements ShelfController {
   }
 
   async start(): Promise<void> {
+    this.nodeWatch ??= setInterval(() => this.closeIfNodeGone(), NODE_CHECK_MS);
     await this.connectLoop();
+  }
+
+  /**
+   * The OS does not always hang up a port whose device went (seen with socat ptys under load: the
+   * link gone, the port still open, no 'close' ever): a device node that no longer exists is an
+   * unplug. Only a missing node counts; any other stat error says nothing about the device.
+   */
+  private closeIfNodeGone(): void {
+    const port = this.port;
+    if (!port?.isOpen) return;
+    let gone = false;
+    try {
+      gone = statSync(this.cfg.path, { throwIfNoEntry: false }) === undefined;
+    } catch {
+      return;
+    }
+    if (!gone) return;
+    this.log.warn({ path: this.cfg.path }, 'device node vanished; closing the port');
+    port.close();
   }
 
   /** Resolves once the port is open (immediately when it is). */
@@ -267,6 +292,7 @@ export class SerialShelfDriver implements ShelfController {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.nodeWatch) clearInterval(this.nodeWatch);
     for (const w of this.connectedWaiters.splice(0)) w();
     const port = this.port;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

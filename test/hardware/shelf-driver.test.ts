@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShelfSamples } from '../../core/messages.ts';
@@ -147,6 +148,16 @@ describe('shelf driver over a real socat pty', () => {
     const last = before.at(-1)?.seq ?? 0;
     expect((after[0]?.seq ?? 0) - last).toBeGreaterThanOrEqual(2);
     expect(after.map((b) => b.t0)).toEqual([...after.map((b) => b.t0)].sort((a, b) => a - b));
+  });
+
+  it('reports down when the device node vanishes though the port is never hung up', async () => {
+    rig = new ShelfRig();
+    await rig.start({});
+    await rig.nextBatches(plateOf(0), 1);
+    // socat still holds both ptys: the OS sees nothing, only the device node is gone.
+    unlinkSync(rig.pair.hostPath);
+    await rig.waitFor(() => rig?.statuses().some((s) => s.status === 'down') === true, 3000, 'down status');
+    expect(rig.driver.connected).toBe(false);
   });
 
   it('keeps retrying when started before the controller is plugged in', async () => {
