@@ -36,6 +36,10 @@ export const ShelfSamples = z.strictObject({
 export type ShelfSamples = z.infer<typeof ShelfSamples>;
 
 export const Keypoint = z.tuple([z.number().finite(), z.number().finite(), z.number().min(0).max(1)]);
+/** A colour, 0-255 per sRGB channel. */
+const Rgb = z.tuple([z.number().min(0).max(255), z.number().min(0).max(255), z.number().min(0).max(255)]);
+export type Rgb = z.infer<typeof Rgb>;
+
 export const PersonDetection = z.strictObject({
   score: z.number().min(0).max(1),
   /** [x1, y1, x2, y2] in pixels. */
@@ -57,6 +61,12 @@ export const PersonDetection = z.strictObject({
       ),
     { error: 'must be 17 [x, y, score] triples with finite x, y and score in [0, 1]' },
   ),
+  /**
+   * Clothing colour as the pose worker measured it in the frame (edge/vision/appearance.ts): mean
+   * sRGB of the torso (shoulders to hips) and of the thighs (hips to knees), each omitted when too
+   * little of it was visible. Not biometric: it describes clothes, and nothing outlives the session.
+   */
+  appearance: z.strictObject({ upper: Rgb.optional(), lower: Rgb.optional() }).optional(),
 });
 export type PersonDetection = z.infer<typeof PersonDetection>;
 

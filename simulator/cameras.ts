@@ -1,6 +1,7 @@
 import { CameraModel, type V3 } from '../core/geometry/camera-model.ts';
-import type { CameraPoses, PersonDetection } from '../core/messages.ts';
+import type { CameraPoses, PersonDetection, Rgb } from '../core/messages.ts';
 import type { StoreModel } from '../core/store/store-model.ts';
+import { type Clothing, ClothingView, torsoSeen } from './clothing.ts';
 import type { Rng } from './rng.ts';
 
 /** What a camera can see of a shopper. */
@@ -14,6 +15,7 @@ export interface BodyPose {
   stride: number;
   leftWrist?: V3;
   rightWrist?: V3;
+  clothing?: Clothing;
 }
 
 /** COCO-17 joints of a body in the store frame. */
@@ -53,6 +55,32 @@ export function joints(b: BodyPose): V3[] {
   ];
 }
 
+interface Raw {
+  depth: number;
+  kps: Array<[number, number, number]>;
+  box: [number, number, number, number];
+  body: BodyPose;
+}
+
+type Box = [number, number, number, number];
+
+/** Pixel box of the visible keypoints among `ids`, when at least one of each pair is visible. */
+function regionBox(kps: Raw['kps'], top: [number, number], bottom: [number, number]): Box | undefined {
+  const seen = (i: number) => (kps[i] as [number, number, number])[2] > 0.3;
+  if (!top.some(seen) || !bottom.some(seen)) return undefined;
+  const pts = [...top, ...bottom].filter(seen).map((i) => kps[i] as [number, number, number]);
+  const xs = pts.map((k) => k[0]);
+  const ys = pts.map((k) => k[1]);
+  return [Math.min(...xs) - 4, Math.min(...ys) - 4, Math.max(...xs) + 4, Math.max(...ys) + 4];
+}
+
+const overlap = (a: Box, b: Box) =>
+  Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) *
+  Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+
+/** A region more covered than this by nearer people is too little seen for the worker to measure. */
+const MAX_COVERED = 0.6;
+
 interface Solid {
   min: V3;
   max: V3;
@@ -89,6 +117,7 @@ export class CameraSensors {
   readonly cameras: CameraModel[];
   private readonly solids: Solid[];
   private frames = new Map<string, number>();
+  private looks: ClothingView | undefined;
 
   constructor(
     store: StoreModel,
@@ -107,14 +136,15 @@ export class CameraSensors {
     ];
   }
 
+  /** From now on detections carry clothing colours, rendered with draws from `rng`. */
+  renderClothing(rng: Rng): void {
+    this.looks = new ClothingView(rng);
+  }
+
   frame(cam: CameraModel, t: number, bodies: BodyPose[], missRate: number): CameraPoses {
     const frame = this.frames.get(cam.id) ?? 0;
     this.frames.set(cam.id, frame + 1);
-    const raw: Array<{
-      depth: number;
-      kps: Array<[number, number, number]>;
-      box: [number, number, number, number];
-    }> = [];
+    const raw: Raw[] = [];
     for (const b of bodies) {
       if (this.rng.chance(missRate)) continue;
       const pts = joints(b);
@@ -153,7 +183,7 @@ export class CameraSensors {
         Math.max(...xs) + 12,
         Math.max(...ys) + 12,
       ];
-      raw.push({ depth: depth / pts.length, kps, box });
+      raw.push({ depth: depth / pts.length, kps, box, body: b });
     }
     // Shoppers nearer the camera hide keypoints of those behind them.
     for (const p of raw) {
@@ -169,6 +199,7 @@ export class CameraSensors {
     const persons: PersonDetection[] = raw
       .filter((p) => p.kps.filter((k) => k[2] > 0.3).length >= 5)
       .map((p) => ({
+        ...this.appearance(cam, p, raw),
         score: Math.round(Math.min(0.99, 0.5 + p.kps.filter((k) => k[2] > 0.3).length / 34) * 1000) / 1000,
         box: p.box.map((v) => Math.round(v * 10) / 10) as [number, number, number, number],
         keypoints: p.kps.map(([x, y, s]) => [
@@ -182,5 +213,44 @@ export class CameraSensors {
       [persons[i], persons[j]] = [persons[j] as PersonDetection, persons[i] as PersonDetection];
     }
     return { cameraId: cam.id, frame, t: Math.round(t), persons };
+  }
+
+  /**
+   * Clothing colours as the pose worker would measure them (edge/vision/appearance.ts): the torso
+   * and thighs' pixels, minus those inside nearer people's boxes; a region mostly covered, or whose
+   * keypoints are hidden, is left out. What the mask misses of a neighbour mixes into the colour.
+   */
+  private appearance(cam: CameraModel, p: Raw, all: Raw[]): Pick<PersonDetection, 'appearance'> {
+    const clothing = p.body.clothing;
+    if (!this.looks || !clothing) return {};
+    const part = (region: Box | undefined, own: Rgb, which: keyof Clothing): Rgb | undefined => {
+      if (!region || !this.looks) return undefined;
+      const area = (region[2] - region[0]) * (region[3] - region[1]);
+      let covered = 0;
+      let other: Rgb | undefined;
+      let most = 0;
+      for (const q of all) {
+        if (q === p || q.depth >= p.depth) continue;
+        const o = overlap(region, q.box);
+        covered += o;
+        if (o > most && q.body.clothing) {
+          most = o;
+          other = q.body.clothing[which];
+        }
+      }
+      const share = Math.min(1, covered / area);
+      if (share > MAX_COVERED) return undefined;
+      return this.looks.observe(cam.id, own, p.body.x, p.body.y, p.depth, other, 0.25 * share);
+    };
+    const b = p.body;
+    const toCam = Math.atan2(cam.centre[1] - b.y, cam.centre[0] - b.x);
+    const upper = part(
+      regionBox(p.kps, [5, 6], [11, 12]),
+      torsoSeen(clothing, Math.cos(toCam - b.heading)),
+      'upper',
+    );
+    const lower = part(regionBox(p.kps, [11, 12], [13, 14]), clothing.lower, 'lower');
+    if (!upper && !lower) return {};
+    return { appearance: { ...(upper ? { upper } : {}), ...(lower ? { lower } : {}) } };
   }
 }

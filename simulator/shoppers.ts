@@ -1,6 +1,7 @@
 import type { V3 } from '../core/geometry/camera-model.ts';
 import { crossesLine } from '../core/geometry/floor-lines.ts';
 import type { BodyPose } from './cameras.ts';
+import type { Clothing } from './clothing.ts';
 import { lift, putDown, shakeAround } from './shelf-handling.ts';
 import type { Held, Session, Step, World } from './shopper-types.ts';
 import { freeSpot, makeWay } from './shopper-walking.ts';
@@ -14,6 +15,8 @@ export class Shopper {
   heading = Math.PI / 2;
   stride = 0;
   readonly height: number;
+  /** Drawn by the simulation from its own stream, so it changes no other draw. */
+  clothing: Clothing | undefined;
   private readonly speed: number;
   steps: Step[] = [];
   held: Held[] = [];
@@ -44,6 +47,7 @@ export class Shopper {
       heading: this.heading,
       height: this.height,
       stride: this.stride,
+      ...(this.clothing ? { clothing: this.clothing } : {}),
       ...(this.wrist?.hand === 'left' ? { leftWrist: this.wrist.target } : {}),
       ...(this.wrist?.hand === 'right' ? { rightWrist: this.wrist.target } : {}),
     };

@@ -2,6 +2,7 @@ import type { InputTopic, TopicMap } from '../core/messages.ts';
 import type { Truth, TruthEvent } from '../core/receipt.ts';
 import type { GateConfig } from '../core/store/schema.ts';
 import { CameraSensors } from './cameras.ts';
+import { drawClothing } from './clothing.ts';
 import { DEFAULT_START_MS, type SimEntry, type SimulationOptions } from './index.ts';
 import { createPlateSensors, SAMPLE_MS, SETTLE_TAU_MS } from './load-cells.ts';
 import { PRESET_PARAMS } from './presets.ts';
@@ -33,6 +34,10 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
       stock.set(id, Math.floor(f.units / f.plates.length) + (i < f.units % f.plates.length ? 1 : 0)),
     );
   const facings = candidateFacings(store, params, root.fork(5));
+  // Clothing and how cameras render it draw from streams of their own, forked last: every other draw
+  // stays as it was.
+  const looks = root.fork(6);
+  cameras.renderClothing(root.fork(7));
   const entryGate = store.config.gates.find((g) => g.kind === 'entry') as GateConfig;
   const exitGate = store.config.gates.find((g) => g.kind === 'exit') as GateConfig;
   const zone = (id: string) => store.config.zones.find((z) => z.id === id)?.area;
@@ -84,6 +89,7 @@ export function* simulate(opts: SimulationOptions): Generator<SimEntry> {
         entryZone.min[1] + 0.25 + rng.range(0, 0.2),
       );
       const s = new Shopper(session, m, spawn, world);
+      s.clothing = drawClothing(looks);
       session.members.push(s);
       shoppers.push(s);
       planShopper(planCtx, s);

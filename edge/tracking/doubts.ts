@@ -1,4 +1,5 @@
 import { freshHeight, signature } from './heights.ts';
+import { freshLooks, type Looks, looksLlr, looksSignature } from './looks.ts';
 import type { Track } from './track-manager.ts';
 
 /**
@@ -13,6 +14,9 @@ export interface Doubt {
   sb: string;
   ha: number | undefined;
   hb: number | undefined;
+  /** Their looks signatures (optional in snapshots written before clothing colours were used). */
+  la?: Looks;
+  lb?: Looks;
   /** When they met (history before it belongs to whoever the track followed then) and when doubted. */
   met: number;
   t: number;
@@ -22,6 +26,8 @@ export interface Doubt {
 /** A fresh height fits an identity within this (m), and rules it out beyond CONFIRM_MISS. */
 const CONFIRM_FIT = 0.04;
 const CONFIRM_MISS = 0.06;
+/** Log-odds of fresh looks for the track's own identity against the other's that confirm it. */
+const CONFIRM_LLR = 4.6;
 /** Doubts still open this long after they arose are dropped (the marks stay). */
 const DOUBT_MS = 600_000;
 
@@ -38,19 +44,32 @@ export function settleDoubts(
   settled: () => void,
 ): Doubt[] {
   return doubts.filter((d) => {
-    // The other one's height may have been learnt since (it was new in the store).
+    // The other one's signatures may have been learnt since (it was new in the store).
     const other = byId.get(d.b);
-    if (d.hb === undefined && other && other.sessionId === d.sb && !pending(other.id))
-      d.hb = signature(other);
-    if (t - d.t > DOUBT_MS || d.ha === undefined) return false;
-    if (d.hb === undefined) return true;
-    if (Math.abs(d.ha - d.hb) < CONFIRM_MISS) return false;
+    if (other && other.sessionId === d.sb && !pending(other.id)) {
+      if (d.hb === undefined) d.hb = signature(other);
+      if (!d.lb?.upper || !d.lb.lower) d.lb = { ...looksSignature(other), ...d.lb };
+    }
+    if (t - d.t > DOUBT_MS) return false;
+    const heights = d.ha !== undefined && d.hb !== undefined && Math.abs(d.ha - d.hb) >= CONFIRM_MISS;
+    const looks = comparable(d.la, d.lb);
+    // Nothing measured later can tell these two apart: the doubt goes, the marks stay.
+    if (!heights && !looks && (d.ha === undefined || d.hb !== undefined)) return false;
+    if (!heights && !looks) return true;
     const a = byId.get(d.a);
     if (!a || a.sessionId !== d.sa) return false;
     if (pending(a.id)) return true;
     const f = freshHeight(a, d.t);
-    if (f === undefined) return true;
-    if (Math.abs(f - d.ha) < CONFIRM_FIT && Math.abs(f - d.hb) > CONFIRM_MISS) {
+    const byHeight =
+      heights &&
+      f !== undefined &&
+      Math.abs(f - (d.ha as number)) < CONFIRM_FIT &&
+      Math.abs(f - (d.hb as number)) > CONFIRM_MISS;
+    // Heights, where they were measured, must not speak for the other identity.
+    const against =
+      f !== undefined && d.ha !== undefined && d.hb !== undefined && Math.abs(f - d.hb) < Math.abs(f - d.ha);
+    const byLooks = looks && !against && looksLlr(freshLooks(a, d.t), d.la, d.lb) >= CONFIRM_LLR;
+    if (byHeight || byLooks) {
       if (a.contested) delete a.contested[d.sb];
       if (a.contested && Object.keys(a.contested).length === 0) a.contested = undefined;
       settled();
@@ -58,4 +77,9 @@ export function settleDoubts(
     }
     return true;
   });
+}
+
+/** Whether two looks share a region both know. */
+function comparable(a: Looks | undefined, b: Looks | undefined): boolean {
+  return Boolean((a?.upper && b?.upper) || (a?.lower && b?.lower));
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Rgb } from '../../core/messages.ts';
 import { EncounterBook } from './encounters.ts';
+import { detectionLooks, foldLooks } from './looks.ts';
 import type { Track } from './track-manager.ts';
 
 function track(id: string, sessionId: string, x: number): Track {
@@ -25,7 +27,12 @@ function track(id: string, sessionId: string, x: number): Track {
  * Drives two tracks through alone → side by side → apart, each measured with the given heights
  * (undefined: not measured while alone, e.g. it had just come in).
  */
-function meet(before: [number | undefined, number | undefined], after: [number, number], gap = 0.1) {
+function meet(
+  before: [number | undefined, number | undefined],
+  after: [number, number],
+  gap = 0.1,
+  clothes?: { before: [Rgb, Rgb]; after: [Rgb, Rgb] },
+) {
   const book = new EncounterBook({ meet: 0.35, part: 0.6 });
   const a = track('ta', 's-a', 2);
   const b = track('tb', 's-b', 4);
@@ -34,6 +41,11 @@ function meet(before: [number | undefined, number | undefined], after: [number, 
     b.lastT = t;
     if (ha !== undefined) a.recentHeights = [...(a.recentHeights ?? []), [t, ha, 1]];
     if (hb !== undefined) b.recentHeights = [...(b.recentHeights ?? []), [t, hb, 1]];
+    const c = t < 3000 ? clothes?.before : clothes?.after;
+    if (c) {
+      foldLooks(a, t, detectionLooks({ upper: c[0], lower: c[0] }));
+      foldLooks(b, t, detectionLooks({ upper: c[1], lower: c[1] }));
+    }
   };
   let t = 0;
   for (; t < 3000; t += 100) {
@@ -118,6 +130,53 @@ describe('close passes resolved by body height', () => {
     const { book, b } = meet([1.62, undefined], [1.62, 1.63]);
     expect(book.counters.ambiguous).toBeGreaterThanOrEqual(1);
     expect(b.contested).toHaveProperty('s-a');
+  });
+});
+
+describe('close passes resolved by clothing colour', () => {
+  const navy: Rgb = [30, 40, 75];
+  const beige: Rgb = [200, 180, 150];
+  const black: Rgb = [30, 30, 32];
+  const nearBlack: Rgb = [33, 33, 35];
+
+  it('swaps back people of the same height who wear different colours', () => {
+    const { book, a, b } = meet([1.75, 1.75], [1.75, 1.75], 0.1, {
+      before: [navy, beige],
+      after: [beige, navy],
+    });
+    expect(book.counters).toMatchObject({ swapped: 1, ambiguous: 0 });
+    expect(a.sessionId).toBe('s-b');
+    expect(b.sessionId).toBe('s-a');
+    // The looks learnt before the pass go with the person: a now carries beige.
+    expect(a.looks?.upper?.m[2]).toBeCloseTo(Math.log(160), 2);
+  });
+
+  it('keeps the identities colours confirm', () => {
+    const { book, a } = meet([1.75, 1.75], [1.75, 1.75], 0.1, {
+      before: [navy, beige],
+      after: [navy, beige],
+    });
+    expect(book.counters).toMatchObject({ kept: 2, swapped: 0, ambiguous: 0 });
+    expect(a.contested).toBeUndefined();
+  });
+
+  it('still contests people of the same height in clothes of nearly one colour', () => {
+    const { book, a } = meet([1.75, 1.75], [1.75, 1.75], 0.1, {
+      before: [black, nearBlack],
+      after: [nearBlack, black],
+    });
+    expect(book.counters.ambiguous).toBe(2);
+    expect(a.contested).toHaveProperty('s-b');
+  });
+
+  it('lets a height that clearly says otherwise outweigh colours that only lean', () => {
+    // Colours lean towards "kept" (one shade apart); heights say plainly the two swapped.
+    const { book, a } = meet([1.62, 1.85], [1.85, 1.62], 0.1, {
+      before: [black, nearBlack],
+      after: [black, nearBlack],
+    });
+    expect(book.counters).toMatchObject({ swapped: 1, ambiguous: 0 });
+    expect(a.sessionId).toBe('s-b');
   });
 });
 

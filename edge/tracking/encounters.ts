@@ -1,6 +1,7 @@
 import { type Doubt, settleDoubts } from './doubts.ts';
 import { freshHeight, learnSignatures, signature, swapIdentities } from './heights.ts';
 import { heightLlr, type Identity, motionLlr } from './identity-evidence.ts';
+import { freshLooks, type Looks, looksLlr, looksSignature } from './looks.ts';
 import type { Track } from './track-manager.ts';
 
 export type { Doubt } from './doubts.ts';
@@ -140,6 +141,7 @@ export class EncounterBook {
           trackId: tr.id,
           sessionId: tr.sessionId,
           h: signature(tr),
+          looks: looksSignature(tr),
           x: tr.x,
           y: tr.y,
           vx: tr.vx,
@@ -189,11 +191,14 @@ export class EncounterBook {
     const since = e.apart[m.id] as number;
     // An identity that went in unlearnt may have been learnt since by its track, once out of the group.
     for (const x of e.pool) {
-      const tr = x.h === undefined ? byId.get(x.trackId) : undefined;
-      if (tr && tr.sessionId === x.sessionId && !this.pending(tr.id)) x.h = signature(tr);
+      const tr = byId.get(x.trackId);
+      if (!tr || tr.sessionId !== x.sessionId || this.pending(tr.id)) continue;
+      if (x.h === undefined) x.h = signature(tr);
+      if (!x.looks?.upper || !x.looks.lower) x.looks = { ...looksSignature(tr), ...x.looks };
     }
     const f = freshHeight(m, since);
-    if (f === undefined && t - since < GIVE_UP_MS) return false;
+    const looks = freshLooks(m, since);
+    if (f === undefined && !looks.upper && !looks.lower && t - since < GIVE_UP_MS) return false;
     const own = e.pool.find((x) => x.trackId === m.id) ?? e.pool.find((x) => x.sessionId === m.sessionId);
     const rivals = e.pool.filter((x) => x !== own && x.sessionId !== m.sessionId);
     const claim = () => {
@@ -210,11 +215,15 @@ export class EncounterBook {
     for (const x of rivals) {
       // Positive: m is still its own person. A height not measured is no evidence either way; a
       // signature not learnt is anybody's height (the population's spread).
-      let llr = heightLlr(f, own.h, x.h) + motionLlr(m, own, x, t);
+      let llr = heightLlr(f, own.h, x.h) + looksLlr(looks, own.looks, x.looks) + motionLlr(m, own, x, t);
       const holder = members.find((o) => o !== m && o.sessionId === x.sessionId);
       const holderSince = holder ? e.apart[holder.id] : undefined;
-      const g = holder && holderSince !== undefined ? freshHeight(holder, holderSince) : undefined;
-      if (holder) llr += heightLlr(g, x.h, own.h) + (g !== undefined ? motionLlr(holder, x, own, t) : 0);
+      if (holder && holderSince !== undefined) {
+        const g = freshHeight(holder, holderSince);
+        const gl = freshLooks(holder, holderSince);
+        llr += heightLlr(g, x.h, own.h) + looksLlr(gl, x.looks, own.looks);
+        if (g !== undefined || gl.upper || gl.lower) llr += motionLlr(holder, x, own, t);
+      }
       // Only a chain of swaps hands a person to a track it never met: one more unlikely step.
       const direct = e.met === undefined || e.met.includes(pairKey(m.id, x.trackId));
       llr += direct ? prior : prior + PRIOR_PAIR;
@@ -236,17 +245,17 @@ export class EncounterBook {
       return true;
     }
     const why =
-      f === undefined
+      f === undefined && !looks.upper && !looks.lower
         ? 'height not seen after the pass'
         : own.h === undefined || doubtful.some((x) => x.h === undefined)
           ? 'height not yet learnt'
           : 'similar heights';
-    for (const x of [...doubtful, ...swaps.map((w) => w.x)]) this.contest(m, x, t, e.start, why);
+    for (const x of [...doubtful, ...swaps.map((w) => w.x)]) this.contest(m, x, t, e.start, why, own.looks);
     this.counters.ambiguous++;
     return true;
   }
 
-  private contest(a: Track, x: Identity, t: number, met: number, why: string): void {
+  private contest(a: Track, x: Identity, t: number, met: number, why: string, la?: Looks): void {
     if (a.sessionId === null || a.sessionId === x.sessionId) return;
     a.contested = { ...a.contested, [x.sessionId]: t };
     this.doubts.push({
@@ -256,6 +265,8 @@ export class EncounterBook {
       sb: x.sessionId,
       ha: signature(a),
       hb: x.h,
+      la: la ?? looksSignature(a),
+      lb: x.looks ?? {},
       met,
       t,
       why,

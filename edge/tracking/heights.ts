@@ -1,3 +1,4 @@
+import { learnLooks } from './looks.ts';
 import type { Track } from './track-manager.ts';
 
 /**
@@ -56,6 +57,7 @@ export function learnSignatures(
       sig.n = Math.min(sig.n + 1, SIGNATURE_MAX);
       sig.h += (h - sig.h) / sig.n;
     }
+    learnLooks(tr, from, to);
   }
 }
 
@@ -65,11 +67,12 @@ export function learnSignatures(
  */
 export function takeIdentity(
   tr: Track,
-  from: Pick<Track, 'sessionId' | 'signature' | 'contested' | 'wrists' | 'path'>,
+  from: Pick<Track, 'sessionId' | 'signature' | 'looks' | 'contested' | 'wrists' | 'path'>,
   cut: number,
 ): void {
   tr.sessionId = from.sessionId;
   tr.signature = from.signature;
+  tr.looks = from.looks;
   tr.contested = from.contested;
   tr.wrists = [...from.wrists.filter((w) => w.t < cut), ...tr.wrists.filter((w) => w.t >= cut)];
   tr.path = [...from.path.filter((p) => p[0] < cut), ...tr.path.filter((p) => p[0] >= cut)];
@@ -80,6 +83,7 @@ export function swapIdentities(a: Track, b: Track, cut: number): void {
   const old = {
     sessionId: a.sessionId,
     signature: a.signature,
+    looks: a.looks,
     contested: a.contested,
     wrists: a.wrists,
     path: a.path,

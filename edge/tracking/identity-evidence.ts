@@ -1,10 +1,16 @@
+import type { Looks } from './looks.ts';
 import type { Track } from './track-manager.ts';
 
-/** Who went into a meeting: a member's session and height signature, where it was and how it moved. */
+/**
+ * Who went into a meeting: a member's session, height and looks signatures, where it was and how it
+ * moved.
+ */
 export interface Identity {
   trackId: string;
   sessionId: string;
   h: number | undefined;
+  /** Optional in snapshots written before clothing colours were used. */
+  looks?: Looks;
   /** Where the person was and how it moved when it went in (m, m/s, ms). */
   x: number;
   y: number;

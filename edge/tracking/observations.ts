@@ -1,6 +1,7 @@
 import type { CameraModel, Ray, V3 } from '../../core/geometry/camera-model.ts';
 import type { CameraPoses } from '../../core/messages.ts';
 import { median } from './heights.ts';
+import { detectionLooks, type Looks } from './looks.ts';
 
 /**
  * What one camera frame says about each person in it, before any tracking: where they stand on the
@@ -111,6 +112,8 @@ export interface Observation {
   height: number | undefined;
   /** Ray through the shoulder midpoint, when both shoulders are seen. */
   neck: Ray | null;
+  /** Clothing colours (log), when the pose worker measured them. */
+  looks: Looks | undefined;
 }
 
 export function neckRay(cam: CameraModel, det: CameraPoses['persons'][number]): Ray | null {
@@ -182,6 +185,7 @@ export function observeFrame(
       facing: facingOf(cam, det),
       height: heightOf(cam, det, floor[0], floor[1]),
       neck: neckRay(cam, det),
+      looks: detectionLooks(det.appearance),
     });
   }
   return obs;

@@ -6,6 +6,7 @@ import { assign } from './assignment.ts';
 import { nearEntry } from './gate-binding.ts';
 import { type AxisState, axis, correct, predict } from './kalman.ts';
 import { addLimbs, type ViewRays, type WristSample } from './limbs.ts';
+import { foldLooks, type LookSample, type LookSignature, looksCost } from './looks.ts';
 import { angularSd, type Observation, observeFrame, R_BOTH } from './observations.ts';
 import { viewCost } from './view-agreement.ts';
 
@@ -36,6 +37,9 @@ export interface Track {
   signature?: { h: number; n: number };
   /** Single-detection height estimates of the last few seconds: [t, h]. */
   recentHeights?: Array<[number, number, number?]>;
+  /** Clothing colours of the last few seconds' detections, and those learnt while alone (looks.ts). */
+  recentLooks?: LookSample[];
+  looks?: LookSignature;
   /** Floor positions, decimated, for association when wrists are not visible. */
   path: Array<[number, number, number]>;
   /** Latest arm and neck rays per camera, to triangulate across views. */
@@ -140,6 +144,7 @@ export class TrackManager {
           c += (FACING_COST * (1 - Math.cos(o.facing - tr.facing))) / 2;
         if (o.height !== undefined && tr.height !== undefined && (tr.heightW ?? 0) >= HEIGHT_SETTLED)
           c += Math.min(6, ((o.height - tr.height) / HEIGHT_SD) ** 2 / 2);
+        c += looksCost(o.looks, tr);
         return c + VIEW_WEIGHT * viewCost(o.neck, tr, m.t, cam.id, [o.x, o.y], angleSd);
       }),
     );
@@ -265,6 +270,7 @@ export class TrackManager {
     if (!last || t - last[0] >= 200) tr.path.push([t, tr.x, tr.y]);
     const tri = addLimbs(tr, t, cam, o.det);
     this.foldHeight(tr, t, tri ?? o.height, tri !== undefined);
+    foldLooks(tr, t, o.looks);
     this.prune(tr, t);
   }
 

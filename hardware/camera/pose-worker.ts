@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '../../core/log.ts';
 import { CameraPoses, type PersonDetection } from '../../core/messages.ts';
 import type { Bus } from '../../edge/bus/index.ts';
+import { withAppearance } from '../../edge/vision/appearance.ts';
 import type { VisionMetrics } from '../../edge/vision/frame-budget.ts';
 import type { PoseBackend } from '../../edge/vision/index.ts';
 import type { CameraFrame } from './frame-ring.ts';
@@ -62,7 +63,8 @@ export class CameraPoseWorker {
       this.pending = undefined;
       try {
         const t0 = performance.now();
-        const persons = await this.backend.detect(job);
+        // Colours are read from the frame the model saw, before coordinates are scaled.
+        const persons = withAppearance(job, await this.backend.detect(job));
         this.metrics?.inferenceMs.observe({ camera: this.camera.cameraId }, performance.now() - t0);
         this.metrics?.processed.inc({ camera: this.camera.cameraId });
         this.counters.processed++;
@@ -87,6 +89,7 @@ export class CameraPoseWorker {
             score: p.score,
             box: [p.box[0] * sx, p.box[1] * sy, p.box[2] * sx, p.box[3] * sy] as PersonDetection['box'],
             keypoints: p.keypoints.map(([x, y, s]) => [x * sx, y * sy, s] as [number, number, number]),
+            ...(p.appearance ? { appearance: p.appearance } : {}),
           }));
     const msg = { cameraId: this.camera.cameraId, frame: frame.seq, t: frame.t, persons: scaled };
     const ok = CameraPoses.safeParse(msg);

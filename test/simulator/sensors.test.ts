@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { joints } from '../../simulator/cameras.ts';
+import type { Rgb } from '../../core/messages.ts';
+import { loadStore } from '../../core/store/load-store.ts';
+import { type BodyPose, CameraSensors, joints } from '../../simulator/cameras.ts';
+import { drawClothing } from '../../simulator/clothing.ts';
 import { PlateSensor, QUANTUM, SAMPLE_MS, SETTLE_TAU_MS } from '../../simulator/load-cells.ts';
 import { Rng } from '../../simulator/rng.ts';
 
@@ -99,5 +102,74 @@ describe('body model', () => {
     expect(j[10]).toEqual([1.6, 2, 1.1]);
     expect(j[15]?.[2]).toBeCloseTo(0.07);
     expect(j[0]?.[2]).toBeCloseTo(1.8 * 0.93);
+  });
+});
+
+describe('clothing model', () => {
+  const logDiff = (a: Rgb, b: Rgb) =>
+    Math.max(...a.map((v, k) => Math.abs(Math.log(v + 10) - Math.log((b[k] as number) + 10))));
+
+  it('dresses many shoppers alike: about one pair in ten wears torsos of one colour', () => {
+    const rng = new Rng(3);
+    const cs = Array.from({ length: 400 }, () => drawClothing(rng));
+    let sameFamily = 0;
+    let pairs = 0;
+    for (let i = 0; i < cs.length; i++)
+      for (let j = i + 1; j < cs.length; j++) {
+        pairs++;
+        if (logDiff((cs[i] as { upper: Rgb }).upper, (cs[j] as { upper: Rgb }).upper) < 0.35) sameFamily++;
+      }
+    expect(sameFamily / pairs).toBeGreaterThan(0.06);
+    expect(sameFamily / pairs).toBeLessThan(0.2);
+    expect(cs.filter((c) => c.inner).length / cs.length).toBeGreaterThan(0.15);
+  });
+
+  it('renders one shopper alike in every camera that sees them, within white balance and light', () => {
+    const store = loadStore('demo');
+    const sensors = new CameraSensors(store, new Rng(5));
+    sensors.renderClothing(new Rng(6));
+    const clothing = { upper: [170, 35, 40] as Rgb, lower: [55, 75, 115] as Rgb };
+    const body: BodyPose = { x: 5, y: 5, heading: 1, height: 1.75, stride: 0, clothing };
+    const seen: Rgb[] = [];
+    for (let k = 0; k < 20; k++)
+      for (const cam of sensors.cameras) {
+        const p = sensors.frame(cam, k * 100, [body], 0).persons[0];
+        if (p?.appearance?.upper) seen.push(p.appearance.upper);
+      }
+    expect(seen.length).toBeGreaterThanOrEqual(40);
+    const red = seen.filter((c) => c[0] > 2 * c[1] && c[0] > 2 * c[2]).length;
+    expect(red / seen.length).toBeGreaterThan(0.95);
+    // Not a copy of the truth either: views differ by light and noise.
+    expect(new Set(seen.map((c) => c.join())).size).toBeGreaterThan(seen.length * 0.8);
+  });
+
+  it('leaves out a torso hidden behind a nearer shopper and carries no appearance without clothing', () => {
+    const store = loadStore('demo');
+    const sensors = new CameraSensors(store, new Rng(5));
+    const cam =
+      sensors.cameras.find((c) => c.id.includes('1')) ?? (sensors.cameras[0] as (typeof sensors.cameras)[0]);
+    const plain = sensors.frame(
+      cam,
+      0,
+      [{ x: cam.centre[0] + 1.5, y: cam.centre[1], heading: 0, height: 1.75, stride: 0 }],
+      0,
+    );
+    expect(plain.persons[0]?.appearance).toBeUndefined();
+    sensors.renderClothing(new Rng(6));
+    const c = { upper: [225, 225, 220] as Rgb, lower: [30, 30, 32] as Rgb };
+    // Two shoppers on one line of sight, the far one right behind the near one.
+    const [cx, cy] = [cam.centre[0], cam.centre[1]];
+    const near: BodyPose = { x: cx + 2, y: cy, heading: 0, height: 1.85, stride: 0, clothing: c };
+    const far: BodyPose = { x: cx + 2.6, y: cy, heading: 0, height: 1.7, stride: 0, clothing: c };
+    let hidden = 0;
+    let frames = 0;
+    for (let k = 0; k < 10; k++) {
+      const ps = sensors.frame(cam, k * 100, [near, far], 0).persons;
+      if (ps.length < 2) continue;
+      frames++;
+      if (ps.some((p) => !p.appearance?.upper)) hidden++;
+    }
+    expect(frames).toBeGreaterThan(0);
+    expect(hidden).toBe(frames);
   });
 });

@@ -1,5 +1,5 @@
 import { CameraModel } from '../../core/geometry/camera-model.ts';
-import type { CameraPoses } from '../../core/messages.ts';
+import type { CameraPoses, PersonDetection } from '../../core/messages.ts';
 import type { StoreModel } from '../../core/store/store-model.ts';
 
 /** A person for synthetic frames: floor position, and where each wrist is (store frame). */
@@ -8,6 +8,8 @@ export interface Body {
   y: number;
   leftWrist?: [number, number, number];
   rightWrist?: [number, number, number];
+  /** Clothing colours the pose worker would report (every camera alike). */
+  appearance?: PersonDetection['appearance'];
 }
 
 /** COCO-17 joints of a standing person facing +x, 1.75 m tall. */
@@ -56,6 +58,7 @@ export function framesAt(store: StoreModel, t: number, bodies: Body[], frame: nu
         score: 0.9,
         box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
         keypoints: kps,
+        ...(b.appearance ? { appearance: b.appearance } : {}),
       });
     }
     out.push({ cameraId: cfg.id, frame, t, persons });

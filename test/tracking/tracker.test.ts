@@ -31,28 +31,34 @@ function walk(
   b: [number, number],
   ms: number,
   others: (t: number) => Body[] = () => [],
+  look: Pick<Body, 'appearance'> = {},
 ): number {
   for (let k = 0; k <= ms / 100; k++) {
     const f = Math.min(1, (k * 100) / ms);
-    step(t + k * 100, [{ x: a[0] + f * (b[0] - a[0]), y: a[1] + f * (b[1] - a[1]) }, ...others(t + k * 100)]);
+    step(t + k * 100, [
+      { x: a[0] + f * (b[0] - a[0]), y: a[1] + f * (b[1] - a[1]), ...look },
+      ...others(t + k * 100),
+    ]);
   }
   return t + ms;
 }
 
 /**
  * A enters and stands at (1.4, 3.2); B enters and walks straight through where A stands to (1.4, 4.6).
- * Both are 1.75 m tall, so nothing tells them apart afterwards. Returns the time B arrives.
+ * Both are 1.75 m tall, so without `looks` (A's and B's clothes) nothing tells them apart afterwards.
+ * Returns the time B arrives.
  */
 function closePass(
   tracker: ReturnType<typeof setup>['tracker'],
   step: (t: number, b: Body[]) => void,
+  looks: [Pick<Body, 'appearance'>, Pick<Body, 'appearance'>] = [{}, {}],
 ): number {
   tracker.onGateScan({ gateId: 'gate-in', t: T0, token: 'tok_a' });
   tracker.onGatePassage({ gateId: 'gate-in', t: T0 + 300, direction: 'in' });
-  const t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000);
+  const t = walk(step, T0, [1.0, 0.6], [1.4, 3.2], 3000, () => [], looks[0]);
   tracker.onGateScan({ gateId: 'gate-in', t, token: 'tok_b' });
   tracker.onGatePassage({ gateId: 'gate-in', t: t + 300, direction: 'in' });
-  return walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2 }]);
+  return walk(step, t, [1.0, 0.6], [1.4, 4.6], 4000, () => [{ x: 1.4, y: 3.2, ...looks[0] }], looks[1]);
 }
 
 describe('tracker', () => {
@@ -131,6 +137,29 @@ describe('tracker', () => {
     const plain = run(0);
     expect(plain.a.uncertain).toBeUndefined();
     expect(plain.a.candidates[0]?.sessionId).toBe(plain.opened[0]?.sessionId);
+  });
+
+  it('tells apart two shoppers of one height who passed close by the colours of their clothes', () => {
+    const run = (looks: [Pick<Body, 'appearance'>, Pick<Body, 'appearance'>]) => {
+      const { tracker, opened, step } = setup();
+      const t = closePass(tracker, step, looks);
+      for (let k = 0; k < 20; k++)
+        step(t + k * 100, [
+          { x: 1.4, y: 3.2, rightWrist: [2.2, 3.2, 0.7], ...looks[0] },
+          { x: 1.4, y: 4.6, ...looks[1] },
+        ]);
+      const pA = store.plate('g1.s2.p1');
+      if (!pA) throw new Error('plate');
+      return { opened, a: tracker.associate({ plates: [pA], t0: t + 1100, t1: t + 1900 }) };
+    };
+    const navy: Pick<Body, 'appearance'> = { appearance: { upper: [30, 40, 75], lower: [55, 75, 115] } };
+    const beige: Pick<Body, 'appearance'> = { appearance: { upper: [200, 180, 150], lower: [30, 30, 32] } };
+    const told = run([navy, beige]);
+    expect(told.a.uncertain).toBeUndefined();
+    expect(told.a.candidates[0]?.sessionId).toBe(told.opened[0]?.sessionId);
+    // Dressed alike, the same pass stays in doubt.
+    const alike = run([navy, navy]);
+    expect(alike.a.uncertain).toMatch(/swapped|next to another/);
   });
 
   it('with one shopper inside, a take by someone who walked in without scanning goes to review', () => {
