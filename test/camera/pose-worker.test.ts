@@ -53,6 +53,13 @@ describe('pose worker on a live camera, inference in a worker thread', () => {
       expect(new Set(frames).size).toBe(frames.length);
       // Published in decode coordinates when no store resolution is given.
       for (const p of published) for (const q of p.persons) expect(q.box[2]).toBeLessThanOrEqual(513);
+      // Clothing colours are read from the real frames: most people in the footage get a torso colour,
+      // and not one grey for all (the street scene has dark and light clothes).
+      const persons = published.flatMap((p) => p.persons);
+      const tops = persons.flatMap((q) => (q.appearance?.upper ? [q.appearance.upper] : []));
+      expect(tops.length).toBeGreaterThanOrEqual(persons.length / 2);
+      const brightness = tops.map((c) => c[0] + c[1] + c[2]);
+      expect(Math.max(...brightness) - Math.min(...brightness)).toBeGreaterThan(60);
     } finally {
       await rig.camera.close();
       await worker.stop();
