@@ -37,8 +37,9 @@ export type ShelfSamples = z.infer<typeof ShelfSamples>;
 
 export const Keypoint = z.tuple([z.number().finite(), z.number().finite(), z.number().min(0).max(1)]);
 /** A colour, 0-255 per sRGB channel. */
-const Rgb = z.tuple([z.number().min(0).max(255), z.number().min(0).max(255), z.number().min(0).max(255)]);
-export type Rgb = z.infer<typeof Rgb>;
+export type Rgb = [number, number, number];
+const isRgb = (v: unknown) =>
+  Array.isArray(v) && v.length === 3 && v.every((c) => typeof c === 'number' && c >= 0 && c <= 255);
 
 export const PersonDetection = z.strictObject({
   score: z.number().min(0).max(1),
@@ -66,7 +67,17 @@ export const PersonDetection = z.strictObject({
    * sRGB of the torso (shoulders to hips) and of the thighs (hips to knees), each omitted when too
    * little of it was visible. Not biometric: it describes clothes, and nothing outlives the session.
    */
-  appearance: z.strictObject({ upper: Rgb.optional(), lower: Rgb.optional() }).optional(),
+  appearance: z
+    .custom<{ upper?: Rgb; lower?: Rgb }>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.entries(v).every(([k, c]) => (k === 'upper' || k === 'lower') && isRgb(c)),
+      // One check for the whole object, as for keypoints: nested schemas per detection cost replay time.
+      { error: 'must be { upper?, lower? }, each 3 numbers in [0, 255]' },
+    )
+    .optional(),
 });
 export type PersonDetection = z.infer<typeof PersonDetection>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PersonDetection, Rgb } from '../../core/messages.ts';
+import { CameraPoses, type PersonDetection, type Rgb } from '../../core/messages.ts';
 import { withAppearance } from './appearance.ts';
 import type { RgbFrame } from './index.ts';
 
@@ -73,5 +73,20 @@ describe('clothing colour from the frame', () => {
     paint(f, [84, 38, 117, 91], [200, 30, 40]); // red top: shoulders at y 40, hips at y 90
     const [p] = withAppearance(f, [person(100, 40, [6, 12])]);
     expect(p?.appearance?.upper).toEqual([200, 30, 40]);
+  });
+
+  it('is validated at the bus boundary: a bad colour is rejected naming the field', () => {
+    const ok = {
+      cameraId: 'cam1',
+      frame: 1,
+      t: 5,
+      persons: [{ ...person(100, 40), appearance: { upper: [1, 2, 3] } }],
+    };
+    expect(CameraPoses.safeParse(ok).success).toBe(true);
+    for (const appearance of [{ upper: [1, 2, 300] }, { upper: [1, 2] }, { torso: [1, 2, 3] }, [1, 2, 3]]) {
+      const r = CameraPoses.safeParse({ ...ok, persons: [{ ...person(100, 40), appearance }] });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.path).toEqual(['persons', 0, 'appearance']);
+    }
   });
 });
