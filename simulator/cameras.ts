@@ -55,16 +55,16 @@ export function joints(b: BodyPose): V3[] {
   ];
 }
 
+type Box = [number, number, number, number];
+
 interface Raw {
   depth: number;
   kps: Array<[number, number, number]>;
-  box: [number, number, number, number];
+  box: Box;
   body: BodyPose;
 }
 
-type Box = [number, number, number, number];
-
-/** Pixel box of the visible keypoints among `ids`, when at least one of each pair is visible. */
+/** Pixel box of the visible keypoints of two pairs, when at least one of each pair is visible. */
 function regionBox(kps: Raw['kps'], top: [number, number], bottom: [number, number]): Box | undefined {
   const seen = (i: number) => (kps[i] as [number, number, number])[2] > 0.3;
   if (!top.some(seen) || !bottom.some(seen)) return undefined;

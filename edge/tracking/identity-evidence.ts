@@ -36,6 +36,15 @@ const MOTION_SD_PER_S = 0.4;
 const MOTION_HORIZON_S = 2;
 const MOTION_CAP = 4;
 
+/**
+ * Log-likelihood of a measurement that fits an identity (`own`) except for a `share` of measurements
+ * of anybody (`anybody`): a measurement that fits neither says little. Shared by heights and looks.
+ */
+export function withOutliers(own: number, anybody: number, share: number): number {
+  const top = Math.max(own, anybody);
+  return top + Math.log((1 - share) * Math.exp(own - top) + share * Math.exp(anybody - top));
+}
+
 const logNormal = (v: number, mean: number, sd: number) =>
   -((v - mean) ** 2) / (2 * sd * sd) - Math.log(sd * Math.sqrt(2 * Math.PI));
 
@@ -54,11 +63,7 @@ export function heightLlr(
   const anybody = logNormal(f, POPULATION_H.mean, POPULATION_H.sd);
   const fit = (h: number | undefined) => {
     if (h === undefined) return anybody;
-    const own = logNormal(f, h, PAIR_SD);
-    const top = Math.max(own, anybody);
-    return (
-      top + Math.log((1 - OUTLIER_SHARE) * Math.exp(own - top) + OUTLIER_SHARE * Math.exp(anybody - top))
-    );
+    return withOutliers(logNormal(f, h, PAIR_SD), anybody, OUTLIER_SHARE);
   };
   return fit(mine) - fit(theirs);
 }

@@ -1,4 +1,6 @@
 import type { PersonDetection, Rgb } from '../../core/messages.ts';
+import { median } from './heights.ts';
+import { withOutliers } from './identity-evidence.ts';
 import type { Track } from './track-manager.ts';
 
 /**
@@ -87,12 +89,6 @@ export function looksSignature(tr: Pick<Track, 'looks'>): Looks {
   return out;
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
 /** Per-channel median of the track's looks since `since`, per region with enough samples. */
 export function freshLooks(tr: Track, since: number): Looks {
   const out: Looks = {};
@@ -102,7 +98,7 @@ export function freshLooks(tr: Track, since: number): Looks {
   ] as const) {
     const vs = (tr.recentLooks ?? []).filter((s) => s[0] >= since && s[i]).map((s) => s[i] as LogRgb);
     if (vs.length >= MIN_FRESH)
-      out[key] = [0, 1, 2].map((k) => median(vs.map((v) => v[k] as number))) as LogRgb;
+      out[key] = [0, 1, 2].map((k) => median(vs.map((v) => v[k] as number)) as number) as LogRgb;
   }
   return out;
 }
@@ -110,6 +106,9 @@ export function freshLooks(tr: Track, since: number): Looks {
 const logNormal3 = (v: LogRgb, mean: LogRgb, sd: number) =>
   v.reduce((s, x, k) => s - (x - (mean[k] as number)) ** 2 / (2 * sd * sd), 0) -
   3 * Math.log(sd * Math.sqrt(2 * Math.PI));
+const POPULATION_MEAN: LogRgb = [POPULATION.mean, POPULATION.mean, POPULATION.mean];
+/** Log-likelihood of looks `v` for anybody in the population. */
+const anybodyLooks = (v: LogRgb) => logNormal3(v, POPULATION_MEAN, POPULATION.sd);
 
 /**
  * Log-likelihood ratio that fresh looks `f` belong to the identity with looks `mine` rather than
@@ -121,15 +120,9 @@ export function looksLlr(f: Looks, mine: Looks | undefined, theirs: Looks | unde
   for (const key of ['upper', 'lower'] as const) {
     const v = f[key];
     if (!v) continue;
-    const anybody = logNormal3(v, [POPULATION.mean, POPULATION.mean, POPULATION.mean], POPULATION.sd);
-    const fit = (m: LogRgb | undefined) => {
-      if (!m) return anybody;
-      const own = logNormal3(v, m, FIT_SD);
-      const top = Math.max(own, anybody);
-      return (
-        top + Math.log((1 - OUTLIER_SHARE) * Math.exp(own - top) + OUTLIER_SHARE * Math.exp(anybody - top))
-      );
-    };
+    const anybody = anybodyLooks(v);
+    const fit = (m: LogRgb | undefined) =>
+      m ? withOutliers(logNormal3(v, m, FIT_SD), anybody, OUTLIER_SHARE) : anybody;
     llr += fit(mine?.[key]) - fit(theirs?.[key]);
   }
   return llr;
@@ -151,15 +144,8 @@ export function looksCost(d: Looks | undefined, tr: Pick<Track, 'looks'>): numbe
     const v = d[key];
     const s = tr.looks[key];
     if (!v || !s || s.n < SIGNATURE_MIN) continue;
-    const anybody = logNormal3(v, [POPULATION.mean, POPULATION.mean, POPULATION.mean], POPULATION.sd);
-    const own = logNormal3(v, s.m, DETECTION_SD);
-    const top = Math.max(own, anybody);
-    llr +=
-      top +
-      Math.log(
-        (1 - DETECTION_OUTLIERS) * Math.exp(own - top) + DETECTION_OUTLIERS * Math.exp(anybody - top),
-      ) -
-      anybody;
+    const anybody = anybodyLooks(v);
+    llr += withOutliers(logNormal3(v, s.m, DETECTION_SD), anybody, DETECTION_OUTLIERS) - anybody;
   }
   return -llr;
 }
