@@ -207,25 +207,30 @@ export function registerDemoCommand(program: Command): void {
         await proxy?.close();
         process.exit(0);
       };
+      let lagMs = 0;
       if (proxy) {
         // The device rig ends on Ctrl-C itself (and removes its ptys); the demo stops after it.
         out('devices:  shelves and gates through emulated devices on socat ptys (walkout devices)');
-        await runLive({
-          store,
-          storeArg: o.store,
-          preset: o.preset as PresetName,
-          seed: Number(o.seed),
-          durationMs,
-          speed,
-          bus: endpoints,
-          devices: 'pty',
-          tokenFor,
-        });
+        lagMs = (
+          await runLive({
+            store,
+            storeArg: o.store,
+            preset: o.preset as PresetName,
+            seed: Number(o.seed),
+            durationMs,
+            speed,
+            bus: endpoints,
+            devices: 'pty',
+            tokenFor,
+          })
+        ).maxLagMs;
       }
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       if (proxy) {
-        out('simulation finished; waiting for the last receipts (Ctrl-C to stop)');
+        out(
+          `simulation finished, at worst ${lagMs} ms behind the clock; waiting for the last receipts (Ctrl-C to stop)`,
+        );
         await new Promise((r) => setTimeout(r, 4000 / Math.min(speed, 4)));
         await stop();
         return;

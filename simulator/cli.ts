@@ -129,8 +129,8 @@ export function registerSimulatorCommands(program: Command): void {
           });
           process.stdout.write(
             o.devices === 'pty'
-              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts\n`
-              : `published ${r.sent} sensor messages to ${o.busPublish}\n`,
+              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts; at worst ${r.maxLagMs} ms behind the clock\n`
+              : `published ${r.sent} sensor messages to ${o.busPublish}; at worst ${r.maxLagMs} ms behind the clock\n`,
           );
           return;
         }

@@ -45,6 +45,30 @@ export interface LiveResult {
   frames: number;
   /** Times the `walkout devices` child was restarted after dying (pty mode). */
   restarts: number;
+  /** Store ms the simulation sent a message after its time, at worst: it could not keep up with --speed. */
+  maxLagMs: number;
+}
+
+/** Beyond this (store ms) sensor time stamps are off enough to cost receipts: said once, loudly. */
+const LAG_WARN_MS = 1000;
+
+/** Keeps the worst lag and warns the first time it passes LAG_WARN_MS. */
+class LagWatch {
+  max = 0;
+  private warned = false;
+
+  constructor(private readonly speed: number) {}
+
+  see(lagMs: number): void {
+    if (lagMs <= this.max) return;
+    this.max = lagMs;
+    if (this.warned || lagMs <= LAG_WARN_MS) return;
+    this.warned = true;
+    log.warn(
+      { lagMs: Math.round(lagMs), speed: this.speed },
+      'the simulation falls behind the store clock: drivers stamp what it sends late, which costs receipts; lower --speed',
+    );
+  }
 }
 
 const MAX_RESTARTS = 5;
@@ -71,6 +95,7 @@ async function runOnBus(o: LiveOptions): Promise<LiveResult> {
     stop = true;
   });
   const wall0 = performance.now();
+  const lag = new LagWatch(o.speed);
   let at0: number | undefined;
   let sent = 0;
   for (const e of simulate(simOptions(o))) {
@@ -79,11 +104,12 @@ async function runOnBus(o: LiveOptions): Promise<LiveResult> {
     at0 ??= e.at;
     const wait = wall0 + (e.at - at0) / o.speed - performance.now();
     if (wait > 5) await sleep(wait);
+    else lag.see(-wait * o.speed);
     bus.publish(e.topic, e.msg);
     sent++;
   }
   await bus.close();
-  return { sent, frames: 0, restarts: 0 };
+  return { sent, frames: 0, restarts: 0, maxLagMs: Math.round(lag.max) };
 }
 
 /** Store ms of simulation pulled ahead of the clock: every batch of a sample instant is in by then. */
@@ -124,6 +150,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   process.on('SIGTERM', onSigint);
   let sent = 0;
   let restarts = 0;
+  const lag = new LagWatch(o.speed);
   try {
     await rig.plug();
     config = join(dir, 'devices.json');
@@ -135,7 +162,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
     });
     const ids = rig.deviceIds();
     while (!ready) {
-      if (stop) return { sent, frames: 0, restarts };
+      if (stop) return { sent, frames: 0, restarts, maxLagMs: 0 };
       if (exited(child)) throw new LiveDevicesError(`walkout devices exited (${exited(child)})`);
       if (Date.now() > clock.wallMs)
         throw new LiveDevicesError(
@@ -144,9 +171,11 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
       await sleep(20);
     }
     log.info({ devices: ids.length, dir }, 'device drivers up; store clock starts');
-    await sleep(Math.max(0, clock.wallMs - Date.now()));
+    // The first step builds the store's models (hundreds of ms): done before the clock starts, so
+    // the first shelf frames and camera messages are not late.
     const gen = simulate(simOptions(o));
     let next = gen.next();
+    await sleep(Math.max(0, clock.wallMs - Date.now()));
     let nextFault = Date.now() + (o.faultEveryMs ?? 0);
     const direct: Msg[] = [];
     while (!stop) {
@@ -168,10 +197,12 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
       }
       while (direct.length > 0 && (direct[0]?.at ?? 0) <= t) {
         const e = direct.shift() as Msg;
+        lag.see(now() - e.at);
         bus.publish(e.topic as InputTopic, e.msg);
         sent++;
       }
       rig.pump();
+      lag.see(rig.maxLateMs);
       if (o.faultEveryMs && Date.now() >= nextFault) {
         rig.injectLineNoise();
         nextFault += o.faultEveryMs;
@@ -198,10 +229,11 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
         direct: sent,
         restarts,
         noiseBursts: rig.noiseBursts,
+        maxLagMs: Math.round(lag.max),
       },
       'simulation through devices done',
     );
-    return { sent, frames: rig.framesSent(), restarts };
+    return { sent, frames: rig.framesSent(), restarts, maxLagMs: Math.round(lag.max) };
   } finally {
     if (child && !exited(child)) {
       child.kill('SIGTERM');

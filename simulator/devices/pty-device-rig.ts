@@ -31,6 +31,9 @@ interface GateDevices {
 
 type GateEvent = { t: number; scan: GateScan } | { t: number; passage: GatePassage };
 
+/** A held phone is read again this long (store ms) after the first read: well inside the driver's dedupe window. */
+const REREAD_MS = 100;
+
 /**
  * The simulated store's devices on socat ptys: one shelf-firmware emulator per controller, a door
  * controller per gate and a QR scanner per entry gate. The simulation's per-plate batches are
@@ -43,6 +46,8 @@ export class PtyDeviceRig {
   /** Frames sent with a channel the simulation gave no reading for (a lost or silent batch). */
   holes = 0;
   noiseBursts = 0;
+  /** Store ms the latest frame or gate event went out after its time, at worst (the emulators fell behind). */
+  maxLateMs = 0;
   private readonly byPlate = new Map<string, { c: Controller; ch: number }>();
   private events: GateEvent[] = [];
 
@@ -155,7 +160,9 @@ export class PtyDeviceRig {
   }
 
   scan(m: GateScan): void {
-    this.events.push({ t: m.t, scan: m });
+    // The re-read is scheduled on the store clock, not a wall timer: a process that falls behind
+    // sends both reads together, as a scanner would, instead of the second one seconds later.
+    this.events.push({ t: m.t, scan: m }, { t: m.t + REREAD_MS, scan: m });
   }
 
   passage(m: GatePassage): void {
@@ -166,17 +173,24 @@ export class PtyDeviceRig {
   pump(): void {
     const now = this.now();
     const due = Math.floor((now - this.startMs) / SAMPLE_MS);
-    for (const c of this.controllers) this.pumpController(c, Math.min(due, c.lastStep));
+    for (const c of this.controllers) {
+      if (c.next !== undefined && c.next <= Math.min(due, c.lastStep))
+        this.late(now - (this.startMs + c.next * SAMPLE_MS));
+      this.pumpController(c, Math.min(due, c.lastStep));
+    }
     if (this.events.length === 0) return;
     this.events.sort((a, b) => a.t - b.t);
     while (this.events.length > 0 && (this.events[0]?.t ?? 0) <= now) {
       const e = this.events.shift() as GateEvent;
+      this.late(now - e.t);
       const gate = this.gates.find((g) => g.id === ('scan' in e ? e.scan.gateId : e.passage.gateId));
-      if ('scan' in e)
-        // A held phone is read twice, well inside the driver's dedupe window.
-        gate?.scanner?.scan(e.scan.token, { repeats: 2, gapMs: 10 }).catch(() => undefined);
+      if ('scan' in e) gate?.scanner?.scan(e.scan.token).catch(() => undefined);
       else gate?.door.passage(e.passage.direction);
     }
+  }
+
+  private late(ms: number): void {
+    if (ms > this.maxLateMs) this.maxLateMs = ms;
   }
 
   private pumpController(c: Controller, upTo: number): void {

@@ -86,16 +86,22 @@ describe('RTSP camera against GStreamer’s RTSP server streaming vtest footage'
     rig.camera.start();
     await rig.camera.waitStreaming(20_000);
     const before = await rig.more(5);
+    // A loaded machine's server may refuse the very first attempt (reported down, then up): what
+    // follows is judged from the streaming state on.
+    const statuses = () => rig?.published.map((s) => s.status) ?? [];
+    expect(statuses().at(-1)).toBe('up');
+    const since = statuses().length;
+    const failedBefore = rig.camera.metrics.failedAttempts;
     await srv.stop();
     await until(() => rig?.camera.metrics.disconnects === 1, 'disconnect');
-    await until(() => (rig?.camera.metrics.failedAttempts ?? 0) >= 1, 'a refused retry while down');
+    await until(() => (rig?.camera.metrics.failedAttempts ?? 0) > failedBefore, 'a refused retry while down');
     expect(rig.camera.state).toBe('connecting');
-    expect(rig.published.map((s) => s.status)).toEqual(['up', 'down']);
+    expect(statuses().slice(since)).toEqual(['down']);
     await srv.restart();
     await rig.camera.waitStreaming(20_000);
     const after = await rig.more(10);
     expect(rig.camera.metrics).toMatchObject({ connects: 2, reconnects: 1, disconnects: 1 });
-    expect(rig.published.map((s) => s.status)).toEqual(['up', 'down', 'up']);
+    expect(statuses().slice(since)).toEqual(['down', 'up']);
     // Frame numbers keep growing across the reconnect, so downstream never sees time run backwards.
     expect((after[0] as (typeof after)[0]).seq).toBeGreaterThan((before.at(-1) as (typeof before)[0]).seq);
     expect((after[0] as (typeof after)[0]).t).toBeGreaterThan((before.at(-1) as (typeof before)[0]).t);

@@ -27,11 +27,12 @@ function demo(args: string[]): Promise<{ code: number | null; out: string }> {
 describe('walkout demo --devices pty', () => {
   it('runs the store through emulated shelf and gate devices to a settled receipt, then exits cleanly', async () => {
     // biome-ignore format: flag/value pairs
-    const r = await demo(['--devices', 'pty', '--speed', '5', '--preset', 'single', '--duration', '30s',
+    const r = await demo(['--devices', 'pty', '--speed', '3', '--preset', 'single', '--duration', '30s',
       '--port', '0', '--cloud-port', '0', '--data', join(dir, 'data')]);
     expect(r.out).toMatch(/ready: 23 devices/);
     expect(r.out).toMatch(/→ Demo Shopper 1 entered/);
     expect(r.out).toMatch(/🧾 Demo Shopper 1: .*confidence/);
+    expect(r.out).toMatch(/simulation finished, at worst \d+ ms behind the clock/);
     expect(r.out).toMatch(/💳 settled {2}Demo Shopper 1: \d+\.\d\d EUR/);
     expect(r.code).toBe(0);
   }, 150_000);

@@ -3,7 +3,7 @@ import { lines, runPtyStore } from './pty-store-fixture.ts';
 
 describe('a store through emulated devices with noisy links', () => {
   it('line noise and CRC errors on all 23 links are counted and dropped; every plate and the session keep flowing', async () => {
-    const run = await runPtyStore({ speed: 10, extra: ['--device-faults', '300ms'] });
+    const run = await runPtyStore({ speed: 3, extra: ['--device-faults', '1s'] });
     const m = run.metrics;
     const shelf = Object.entries(m).filter(([id]) => id.startsWith('sc-'));
     expect(shelf).toHaveLength(20);
@@ -33,6 +33,7 @@ describe('a store through emulated devices with noisy links', () => {
     console.log(
       JSON.stringify({
         exact: JSON.stringify(lines(first)) === JSON.stringify(lines(want)),
+        lagMs: run.lagMs,
         sc01: m['sc-01'],
       }),
     );

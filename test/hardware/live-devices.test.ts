@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lines, runPtyStore } from './pty-store-fixture.ts';
 
-const SPEED = 10;
+// Emulators, socat and drivers cost about a fifth of a core at real time (bench:devices): at 10× a
+// two-core machine fell seconds behind the clock and the late time stamps cost the receipt.
+const SPEED = 3;
 
 describe('a store whose shelves and gates are emulated devices on ptys', () => {
   it('sim --live --devices pty → walkout devices → walkout edge: the receipt matches the ground truth', async () => {
@@ -9,7 +11,7 @@ describe('a store whose shelves and gates are emulated devices on ptys', () => {
     const first = run.receipts[0];
     const want = run.truth.find((t) => t.token === first?.token);
     expect(want).toBeDefined();
-    expect(lines(first)).toEqual(lines(want));
+    expect(lines(first), `simulation ${run.lagMs} ms behind the clock at worst`).toEqual(lines(want));
     // Everything the edge saw of shelves and gates came through the drivers.
     expect(run.plates.size).toBe(200);
     expect(run.scans.length).toBeGreaterThanOrEqual(1);
@@ -39,6 +41,7 @@ describe('a store whose shelves and gates are emulated devices on ptys', () => {
       JSON.stringify({
         scanDtMs: (scan?.t ?? 0) - (simScan?.t ?? 0),
         passageDtMs: (firstIn?.t ?? 0) - (simIn?.t ?? 0),
+        lagMs: run.lagMs,
         sc01: run.metrics['sc-01'],
       }),
     );

@@ -23,6 +23,8 @@ export interface PtyStoreRun {
   /** The drivers' counters at exit (from the walkout devices child's log). */
   metrics: Counters;
   simOut: string;
+  /** Store ms the simulation ran behind its clock at worst (from its summary line; -1 if none). */
+  lagMs: number;
   truth: TruthReceipt[];
   simScans: GateScan[];
   simPassages: GatePassage[];
@@ -53,6 +55,7 @@ export async function runPtyStore(o: { speed: number; extra?: string[] }): Promi
     plates: new Set(),
     metrics: {},
     simOut: '',
+    lagMs: -1,
     truth: [],
     simScans: [],
     simPassages: [],
@@ -98,6 +101,7 @@ export async function runPtyStore(o: { speed: number; extra?: string[] }): Promi
     await proxy.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  run.lagMs = Number(/at worst (\d+) ms behind the clock/.exec(run.simOut)?.[1] ?? -1);
   // The same simulation in-process gives the truth the edge never saw.
   for (const e of simulate({ store: loadStore('demo'), preset: 'single', seed: 4, durationMs: 20_000 })) {
     if (e.kind === 'truth' && e.truth.truth === 'receipt') run.truth.push(e.truth);
