@@ -38,7 +38,11 @@ describe('walkout camera as its own process', () => {
       });
       const withPeople = () => poses.filter((p) => p.persons.length > 0).length;
       await until(() => withPeople() >= 3, `3 camera.poses with people (stderr: ${stderr})`, 60_000);
-      expect(statuses.map((s) => [s.deviceId, s.kind, s.status])).toEqual([['cam2', 'camera', 'up']]);
+      // A loaded machine's server may refuse the very first attempt (down, then up): judged from the
+      // streaming state on.
+      expect(statuses.at(-1)).toMatchObject({ deviceId: 'cam2', kind: 'camera', status: 'up' });
+      expect(statuses.every((s) => s.deviceId === 'cam2' && s.kind === 'camera')).toBe(true);
+      const since = statuses.length;
       for (const p of poses) {
         expect(p.cameraId).toBe('cam2');
         // Coordinates are in the store camera's calibrated 1280x720 frame, not the 512x384 decode size.
@@ -54,12 +58,12 @@ describe('walkout camera as its own process', () => {
 
       // The stream drops: reported down; it comes back: reported up, and its frames are processed.
       await srv.stop();
-      await until(() => statuses.some((s) => s.status === 'down'), 'device.status down');
+      await until(() => statuses.slice(since).some((s) => s.status === 'down'), 'device.status down');
       const beforeRecovery = poses.length;
       await srv.restart();
       await until(() => statuses.at(-1)?.status === 'up', 'device.status up again', 30_000);
       await until(() => poses.length >= beforeRecovery + 2, 'poses after recovery', 60_000);
-      expect(statuses.map((s) => s.status)).toEqual(['up', 'down', 'up']);
+      expect(statuses.slice(since).map((s) => s.status)).toEqual(['down', 'up']);
       expect((poses.at(-1) as CameraPoses).frame).toBeGreaterThan(frames.at(-1) as number);
       expect(child.exitCode).toBeNull(); // nothing crashed
     } finally {
