@@ -57,7 +57,11 @@ class LagWatch {
   max = 0;
   private warned = false;
 
-  constructor(private readonly speed: number) {}
+  constructor(
+    private readonly speed: number,
+    /** What the lag costs in this mode. */
+    private readonly cost: string,
+  ) {}
 
   see(lagMs: number): void {
     if (lagMs <= this.max) return;
@@ -66,7 +70,7 @@ class LagWatch {
     this.warned = true;
     log.warn(
       { lagMs: Math.round(lagMs), speed: this.speed },
-      'the simulation falls behind the store clock: drivers stamp what it sends late, which costs receipts; lower --speed',
+      `the simulation falls behind the store clock: ${this.cost}; lower --speed`,
     );
   }
 }
@@ -95,7 +99,7 @@ async function runOnBus(o: LiveOptions): Promise<LiveResult> {
     stop = true;
   });
   const wall0 = performance.now();
-  const lag = new LagWatch(o.speed);
+  const lag = new LagWatch(o.speed, 'its messages reach the edge late');
   let at0: number | undefined;
   let sent = 0;
   for (const e of simulate(simOptions(o))) {
@@ -150,7 +154,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   process.on('SIGTERM', onSigint);
   let sent = 0;
   let restarts = 0;
-  const lag = new LagWatch(o.speed);
+  const lag = new LagWatch(o.speed, 'the drivers stamp what it sends late, which costs receipts');
   try {
     await rig.plug();
     config = join(dir, 'devices.json');
