@@ -175,8 +175,7 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
       await sleep(20);
     }
     log.info({ devices: ids.length, dir }, 'device drivers up; store clock starts');
-    // The first step builds the store's models (hundreds of ms): done before the clock starts, so
-    // the first shelf frames and camera messages are not late.
+    // The generator's set-up (its first step) runs before the clock starts, not on it.
     const gen = simulate(simOptions(o));
     let next = gen.next();
     await sleep(Math.max(0, clock.wallMs - Date.now()));
