@@ -127,11 +127,11 @@ export function registerSimulatorCommands(program: Command): void {
               subscribe: o.busSubscribe ?? o.busPublish.replace(/\d+$/, (p) => String(Number(p) + 1)),
             },
           });
-          process.stdout.write(
+          const what =
             o.devices === 'pty'
-              ? `published ${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts; at worst ${r.maxLagMs} ms behind the clock\n`
-              : `published ${r.sent} sensor messages to ${o.busPublish}; at worst ${r.maxLagMs} ms behind the clock\n`,
-          );
+              ? `${r.sent} camera messages to ${o.busPublish}; ${r.frames} shelf frames through the emulated devices; ${r.restarts} driver restarts`
+              : `${r.sent} sensor messages to ${o.busPublish}`;
+          process.stdout.write(`published ${what}; at worst ${r.maxLagMs} ms behind the clock\n`);
           return;
         }
         const out = o.out as string;

@@ -141,7 +141,8 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   const startMs = DEFAULT_START_MS;
   const clock = { originMs: startMs, wallMs: Date.now() + (o.startDelayMs ?? 8000), speed: o.speed };
   const now = storeClock(clock);
-  const rig = new PtyDeviceRig(o.store, dir, startMs, now);
+  const lag = new LagWatch(o.speed, 'the drivers stamp what it sends late, which costs receipts');
+  const rig = new PtyDeviceRig(o.store, dir, startMs, now, (ms) => lag.see(ms));
   const bus = await ZmqBus.connect(o.bus);
   let child: ChildProcess | undefined;
   let config = '';
@@ -154,7 +155,6 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
   process.on('SIGTERM', onSigint);
   let sent = 0;
   let restarts = 0;
-  const lag = new LagWatch(o.speed, 'the drivers stamp what it sends late, which costs receipts');
   try {
     await rig.plug();
     config = join(dir, 'devices.json');
@@ -205,7 +205,6 @@ async function runThroughDevices(o: LiveOptions): Promise<LiveResult> {
         sent++;
       }
       rig.pump();
-      lag.see(rig.maxLateMs);
       if (o.faultEveryMs && Date.now() >= nextFault) {
         rig.injectLineNoise();
         nextFault += o.faultEveryMs;

@@ -46,8 +46,6 @@ export class PtyDeviceRig {
   /** Frames sent with a channel the simulation gave no reading for (a lost or silent batch). */
   holes = 0;
   noiseBursts = 0;
-  /** Store ms the latest frame or gate event went out after its time, at worst (the emulators fell behind). */
-  maxLateMs = 0;
   private readonly byPlate = new Map<string, { c: Controller; ch: number }>();
   private events: GateEvent[] = [];
 
@@ -57,6 +55,8 @@ export class PtyDeviceRig {
     private readonly startMs: number,
     /** The store clock (absolute ms) of the running simulation. */
     private readonly now: () => number,
+    /** Told how many store ms after its time each batch of frames or gate event goes out. */
+    private readonly late: (ms: number) => void = () => {},
   ) {
     const wiring = new Map<string, Map<number, string>>();
     for (const [plateId, info] of store.plates) {
@@ -187,10 +187,6 @@ export class PtyDeviceRig {
       if ('scan' in e) gate?.scanner?.scan(e.scan.token).catch(() => undefined);
       else gate?.door.passage(e.passage.direction);
     }
-  }
-
-  private late(ms: number): void {
-    if (ms > this.maxLateMs) this.maxLateMs = ms;
   }
 
   private pumpController(c: Controller, upTo: number): void {
