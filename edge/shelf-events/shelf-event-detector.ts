@@ -18,6 +18,23 @@ interface Node {
 
 const round = (v: number, d = 100) => Math.round(v * d) / d;
 
+interface Change {
+  delta: number;
+  t0: number;
+  t1: number;
+  weak?: boolean;
+}
+
+/**
+ * Two clear changes on neighbouring plates that one interaction cannot have caused: weight going
+ * opposite ways (an item lying across plates leaves them together), or one plate's change starting
+ * only after the other's had settled. Neighbours in the aisle reaching one after the other do that.
+ */
+function apart(a: Change, b: Change): boolean {
+  if (a.weak || b.weak) return false;
+  return Math.sign(a.delta) !== Math.sign(b.delta) || b.t0 > a.t1 || a.t0 > b.t1;
+}
+
 /** Merges the plate changes of one shelf into interactions: adjacent plates, overlapping in time. */
 class StoreShelfEventDetector implements ShelfEventDetector {
   private readonly plates = new Map<string, PlateDetector>();
@@ -208,7 +225,7 @@ class StoreShelfEventDetector implements ShelfEventDetector {
     };
     for (const c of changes) {
       const prev = run[run.length - 1];
-      if (prev && c.index !== prev.index + 1) flush();
+      if (prev && (c.index !== prev.index + 1 || apart(prev, c))) flush();
       run.push(c);
     }
     flush();

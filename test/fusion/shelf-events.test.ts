@@ -98,6 +98,28 @@ describe('shelf events on crafted signals', () => {
     expect(events.map((e) => e.plates.map((p) => p.plateId))).toEqual([['g1.s3.p1'], ['g1.s3.p8']]);
   });
 
+  it('separates neighbours reaching one after the other, and a put-back beside a take, on adjacent plates', () => {
+    // A take from p4 settles at 3.8 s; the next shopper's hand lands on p5 250 ms later (within
+    // the merge gap of overlapping activity). Then a 44 g put-back on p7 while p8 loses 44 g.
+    const plates = ['g1.s2.p4', 'g1.s2.p5', 'g1.s2.p7', 'g1.s2.p8'];
+    const levels = [
+      step(4000, 4000 - 120, 3000, 3800),
+      step(3000, 3000 - 2 * 95, 4050, 4900),
+      step(2000, 2044, 8000, 8900),
+      step(2500, 2456, 8100, 8800),
+    ];
+    const lists = plates.map((plateId, i) =>
+      craftPlate({ plateId, noise: 0.5, durationMs: 14_000, seed: i + 4, level: levels[i] ?? (() => 0) }),
+    );
+    const events = run(interleave(...lists));
+    expect(events.map((e) => [e.plates.map((p) => p.plateId), Math.round(e.deltaGrams)])).toEqual([
+      [['g1.s2.p4'], -120],
+      [['g1.s2.p5'], -190],
+      [['g1.s2.p7'], 44],
+      [['g1.s2.p8'], -44],
+    ]);
+  });
+
   it('handles out-of-order, duplicated and missing batches and invalid readings', () => {
     const list = craftPlate({
       plateId: 'g2.s1.p2',
