@@ -110,6 +110,42 @@ describe('association from wrists', () => {
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
   });
 
+  it('a hand busy with another plate at the time is no second hand in this shelf', () => {
+    // Both hands in the shelf, as above; B's track was the confident actor of an event on another
+    // plate at the same moment, so its wrist here is that reach, and the event is A's.
+    const a = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
+    const b = track('b', 1.55, 3.0, [{ t: 1000, p: [2.15, 3.05, 0.3], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const run = (busy: Set<string>) =>
+      associate(
+        [shelf],
+        900,
+        1100,
+        [session('a'), session('b')],
+        (id) => tracks[id] ?? [],
+        true,
+        undefined,
+        DEFAULT_ASSOCIATION,
+        [],
+        busy,
+      );
+    const r = run(new Set(['b']));
+    expect(r.candidates.map((c) => c.sessionId)).toEqual(['a', 'b']);
+    expect(r.candidates[1]?.prob).toBeLessThan(0.06);
+    expect(r.uncertain).toBeUndefined();
+    expect(r.actor).toBe('a');
+    // The winner busy elsewhere hands the event to the other hand in the shelf.
+    const w = run(new Set(['a']));
+    expect(w.candidates[0]?.sessionId).toBe('b');
+    expect(w.uncertain).toBeUndefined();
+    // A group member busy elsewhere does not speak for the group: its other member does.
+    const far = { ...track('b2', 1.4, 6.5, [{ t: 1000, p: [1.6, 6.5, 0.9], tri: true }]), sessionId: 'b' };
+    tracks.b = [b, far];
+    const g = run(new Set(['b']));
+    expect(g.candidates[0]?.sessionId).toBe('a');
+    expect(g.candidates[1]?.prob).toBeLessThan(1e-6);
+  });
+
   it('finds who reached into a plate, and not who stood beside it (a faulted plate detects no event)', () => {
     const a = track('a', 1.6, 3.4, [{ t: 500, p: [2.2, 3.25, 0.3], tri: true }]);
     const b = track('b', 1.55, 3.0, [{ t: 500, p: [1.75, 3.0, 0.35], tri: true }]);

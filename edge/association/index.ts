@@ -36,6 +36,11 @@ export interface AssociationParams {
    * saw as one (two takes of one facing merged into one of two units).
    */
   bothDwelt: number;
+  /**
+   * Likelihood ratio for a session whose only tracks near the plates were acting on another plate at
+   * the same time (edge/tracking/busy-hands.ts): a hand does one thing at a time.
+   */
+  busyOdds: number;
 }
 
 export const DEFAULT_ASSOCIATION: AssociationParams = {
@@ -47,6 +52,7 @@ export const DEFAULT_ASSOCIATION: AssociationParams = {
   dwellWeight: 0.5,
   dwellScale: 0.07,
   bothDwelt: 1,
+  busyOdds: 0.05,
 };
 
 function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
@@ -216,6 +222,8 @@ export function associate(
   p: AssociationParams = DEFAULT_ASSOCIATION,
   /** Tracks seen lately that no session is bound to. */
   unbound: Track[] = [],
+  /** Tracks whose hand was making another shelf event at the time. */
+  busy: ReadonlySet<string> = new Set(),
 ): AssociationResult {
   if (present.length === 0) return { candidates: [], uncertain: 'no shopper inside the store' };
   if (present.length === 1) {
@@ -242,29 +250,43 @@ export function associate(
     uncertain: why,
   });
   if (!camerasUp) return uniform(`${present.length} shoppers inside and cameras unavailable`);
-  const scored = present.map((s) => ({
-    s,
-    ...sessionReach(tracksOf(s.sessionId), boxes, t0 - p.before, t1 + p.after, p.dwellScale),
-  }));
+  const scored = present.map((s) => {
+    // A group member busy elsewhere does not speak for the group; a session all of whose tracks
+    // were busy keeps its reach, at the odds of a second hand.
+    const all = tracksOf(s.sessionId);
+    const free = all.filter((tr) => !busy.has(tr.id));
+    const tracks = free.length > 0 ? free : all;
+    return {
+      s,
+      busy: free.length === 0 && all.length > 0,
+      ...sessionReach(tracks, boxes, t0 - p.before, t1 + p.after, p.dwellScale),
+    };
+  });
   const best = Math.min(...scored.map((x) => x.d));
   if (!Number.isFinite(best)) return uniform('no tracked shopper near the shelf');
   // Likelihoods relative to the best, so far-away shoppers underflow to 0 rather than NaN.
-  const nearest = scored.map((x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))));
+  const nearest = scored.map(
+    (x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))) * (x.busy ? p.busyOdds : 1),
+  );
   const mostDwell = Math.max(...scored.map((x) => x.dwell));
   const w = scored.map((x, i) => (nearest[i] ?? 0) * Math.exp(p.dwellWeight * (x.dwell - mostDwell)));
   const total = w.reduce((a, b) => a + b, 0);
   const candidates = scored
     .map((x, i) => ({ sessionId: x.s.sessionId, prob: (w[i] ?? 0) / total, d: x.d, track: x.track }))
     .sort((a, b) => b.prob - a.prob || a.sessionId.localeCompare(b.sessionId));
+  const winner = candidates[0];
   const result: AssociationResult = {
     candidates: candidates.map(({ sessionId, prob }) => ({ sessionId, prob })),
+    ...(winner?.track ? { actor: winner.track.id } : {}),
   };
-  const winner = candidates[0];
   // The closest approach alone would call it ambiguous: dwell decides only if the runner-up's hand
   // merely strayed near, not if it stayed in the shelf as well.
   const nearestTotal = nearest.reduce((a, b) => a + b, 0);
   const closeRunnerUp = [...nearest].sort((a, b) => b - a)[1] ?? 0;
-  const dwells = scored.map((x) => x.dwell).sort((a, b) => b - a);
+  const dwells = scored
+    .filter((x) => !x.busy)
+    .map((x) => x.dwell)
+    .sort((a, b) => b - a);
   const bothInShelf = closeRunnerUp / nearestTotal > p.ambiguity && (dwells[1] ?? 0) >= p.bothDwelt;
   // Whose identity matters: the member who reached in (a group's other members may be elsewhere).
   const actor = winner?.track;

@@ -38,7 +38,7 @@ export function decideEvent(
 ): Decision {
   const { store, tracker, inference, carts, cfg } = deps;
   const plates = draft.plates.map((p) => store.plate(p.plateId)).filter((p) => p !== undefined);
-  const assoc = tracker.associate({ plates, t0: draft.t0, t1: draft.t1 });
+  const assoc = tracker.associate({ plates, t0: draft.t0, t1: draft.t1, decide: true });
   const candidates = assoc.candidates
     .filter((c) => carts.has(c.sessionId))
     .map((c) => ({ sessionId: c.sessionId, prob: r6(c.prob) }));

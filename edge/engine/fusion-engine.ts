@@ -177,7 +177,15 @@ class FusionEngine implements Engine {
     const { events, notices } = this.detector.advance(this.clock, { silence: !this.draining });
     this.handleNotices(notices);
     this.checkFaultedPlates();
-    for (const draft of events.flatMap((e) => this.split(e))) {
+    const drafts = events.flatMap((e) => this.split(e));
+    // Events settling together are often two shoppers side by side: each one's actor is known to the
+    // other's attribution (a hand does one thing at a time) whichever is decided first.
+    if (drafts.length > 1)
+      for (const draft of drafts) {
+        const plates = draft.plates.map((p) => this.store.plate(p.plateId)).filter((p) => p !== undefined);
+        this.tracker.associate({ plates, t0: draft.t0, t1: draft.t1, decide: true });
+      }
+    for (const draft of drafts) {
       const d = decideEvent(
         draft,
         {

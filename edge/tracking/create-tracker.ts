@@ -15,6 +15,7 @@ import type {
 
 export type { TrackerCounters } from './index.ts';
 
+import { BusyHands } from './busy-hands.ts';
 import { CAMERA_SILENT_MS, CameraHealth } from './camera-health.ts';
 import { EncounterBook } from './encounters.ts';
 import { chooseExit, exitDoubt } from './exit-attribution.ts';
@@ -78,6 +79,7 @@ class StoreTracker implements Tracker {
   };
   private readonly cameras = new CameraHealth(this.c);
   private readonly exitWatch: ExitWatch;
+  private hands = new BusyHands();
 
   constructor(
     private readonly store: StoreModel,
@@ -238,6 +240,7 @@ class StoreTracker implements Tracker {
         });
     }
     this.markContested(t);
+    this.hands.prune(t);
     this.tracks.expire(t);
     this.birthSlots = bindPassages(this.birthSlots, this.tracks.tracks, this.gates, this.inside, t).filter(
       (b) => t - b.t < 10_000,
@@ -258,7 +261,8 @@ class StoreTracker implements Tracker {
 
   associate(req: AssociationRequest): AssociationResult {
     const present = this.registry.presentDuring(req.t0 - this.params.before, req.t1);
-    return associate(
+    const ids = req.plates.map((p) => p.id);
+    const res = associate(
       req.plates.map((p) => p.plate.box),
       req.t0,
       req.t1,
@@ -270,7 +274,10 @@ class StoreTracker implements Tracker {
       this.tracks.tracks.filter(
         (tr) => tr.sessionId === null && !tr.exited && tr.lastT >= req.t0 - this.params.before,
       ),
+      this.hands.busy(ids, req.t0, req.t1),
     );
+    if (req.decide) this.hands.note(ids, req.t0, req.t1, res.actor, res.candidates[0]?.prob ?? 0);
+    return res;
   }
 
   reachedInto(plates: PlateInfo[], t0: number, t1: number): string[] {
@@ -361,6 +368,7 @@ class StoreTracker implements Tracker {
       encounters: this.encounters.open,
       doubts: this.encounters.doubts,
       encounterCounters: this.encounters.counters,
+      busyHands: this.hands.acts,
       c: this.c,
     };
   }
@@ -384,6 +392,7 @@ class StoreTracker implements Tracker {
     this.encounters.open = s.encounters ?? [];
     this.encounters.doubts = s.doubts ?? [];
     if (s.encounterCounters) this.encounters.counters = s.encounterCounters;
+    this.hands.acts = s.busyHands ?? [];
     // Mutated in place: the camera health counts into the same object.
     Object.assign(this.c, s.c);
   }

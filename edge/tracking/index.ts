@@ -39,6 +39,11 @@ export interface AssociationRequest {
   /** Event window: from the first disturbance to the settled state. */
   t0: number;
   t1: number;
+  /**
+   * The event's own attribution (not a what-if: splitting facings, faulted plates): its acting track
+   * is remembered as busy for events elsewhere at the same moment (busy-hands.ts).
+   */
+  decide?: boolean;
 }
 
 export interface AssociationResult {
@@ -57,6 +62,8 @@ export interface AssociationResult {
    * (`Tracker.identityStatus`), and then the event is the session's after all.
    */
   identityDoubt?: { trackId: string; sessionId: string };
+  /** The winner's track that reached nearest. */
+  actor?: string;
 }
 
 /**

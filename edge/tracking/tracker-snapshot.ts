@@ -1,3 +1,4 @@
+import type { Act } from './busy-hands.ts';
 import type { Doubt } from './doubts.ts';
 import type { Encounter, EncounterCounters } from './encounters.ts';
 import type { ExitWatchState } from './exit-inference.ts';
@@ -33,6 +34,7 @@ export interface TrackerSnapshot {
   encounters?: Encounter[];
   doubts?: Doubt[];
   encounterCounters?: EncounterCounters;
+  busyHands?: Act[];
   c: {
     unknownGate: number;
     exitsWithoutTrack: number;
