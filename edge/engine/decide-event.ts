@@ -1,5 +1,5 @@
 import type { ShelfEvent } from '../../core/messages.ts';
-import type { StoreModel } from '../../core/store/store-model.ts';
+import type { PlateInfo, StoreModel } from '../../core/store/store-model.ts';
 import type { CartBook } from '../carts/index.ts';
 import type { ItemInference } from '../item-inference/index.ts';
 import type { ShelfEventDraft } from '../shelf-events/index.ts';
@@ -20,6 +20,11 @@ export interface Decision {
 
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
+/** The store's plates of an event (ids the store does not know are left out). */
+export function platesOf(store: StoreModel, draft: Pick<ShelfEventDraft, 'plates'>): PlateInfo[] {
+  return draft.plates.map((p) => store.plate(p.plateId)).filter((p) => p !== undefined);
+}
+
 /**
  * Turns one detected interaction into a decision: who (tracker association), what (item posterior),
  * and how the carts change. Anything unsure still lands in the most likely cart as a tentative line,
@@ -37,7 +42,7 @@ export function decideEvent(
   foreign: ForeignStock,
 ): Decision {
   const { store, tracker, inference, carts, cfg } = deps;
-  const plates = draft.plates.map((p) => store.plate(p.plateId)).filter((p) => p !== undefined);
+  const plates = platesOf(store, draft);
   const assoc = tracker.associate({ plates, t0: draft.t0, t1: draft.t1, decide: true });
   const candidates = assoc.candidates
     .filter((c) => carts.has(c.sessionId))

@@ -17,7 +17,7 @@ import type { EventStore } from '../storage/index.ts';
 import { StorageError } from '../storage/index.ts';
 import type { SessionInfo, Tracker } from '../tracking/index.ts';
 import { EngineConfig } from './config.ts';
-import { decideEvent, type ForeignStock } from './decide-event.ts';
+import { decideEvent, type ForeignStock, platesOf } from './decide-event.ts';
 import { type EngineState, messageTime, sanitiseSamples } from './engine-inputs.ts';
 import { finaliseSession, type PendingFinal } from './finalise-session.ts';
 import { type IdentityHold, settleHolds } from './identity-holds.ts';
@@ -181,10 +181,13 @@ class FusionEngine implements Engine {
     // Events settling together are often two shoppers side by side: each one's actor is known to the
     // other's attribution (a hand does one thing at a time) whichever is decided first.
     if (drafts.length > 1)
-      for (const draft of drafts) {
-        const plates = draft.plates.map((p) => this.store.plate(p.plateId)).filter((p) => p !== undefined);
-        this.tracker.associate({ plates, t0: draft.t0, t1: draft.t1, decide: true });
-      }
+      for (const draft of drafts)
+        this.tracker.associate({
+          plates: platesOf(this.store, draft),
+          t0: draft.t0,
+          t1: draft.t1,
+          decide: true,
+        });
     for (const draft of drafts) {
       const d = decideEvent(
         draft,
@@ -254,8 +257,7 @@ class FusionEngine implements Engine {
   /** Multi-facing interactions: one item across a boundary, or two hands; see split-facings.ts. */
   private split(draft: ShelfEventDraft): ShelfEventDraft[] {
     if (draft.plates.length < 2) return [draft];
-    const plates = draft.plates.map((p) => this.store.plate(p.plateId)).filter((p) => p !== undefined);
-    const assoc = this.tracker.associate({ plates, t0: draft.t0, t1: draft.t1 });
+    const assoc = this.tracker.associate({ plates: platesOf(this.store, draft), t0: draft.t0, t1: draft.t1 });
     const carts = assoc.candidates
       .filter((c) => this.carts.has(c.sessionId))
       .map((c) => ({ sessionId: c.sessionId, prob: c.prob, items: this.carts.items(c.sessionId) }));
