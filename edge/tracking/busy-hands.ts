@@ -30,7 +30,7 @@ const OVERLAP = 0.5;
 /** Acts are kept this long (ms) after their event ended. */
 const KEEP_MS = 30_000;
 
-export const actKey = (plates: readonly string[], t0: number) => `${plates.join('+')}@${t0}`;
+const actKey = (plates: readonly string[], t0: number) => `${plates.join('+')}@${t0}`;
 
 export class BusyHands {
   acts: Act[] = [];

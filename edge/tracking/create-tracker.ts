@@ -79,7 +79,7 @@ class StoreTracker implements Tracker {
   };
   private readonly cameras = new CameraHealth(this.c);
   private readonly exitWatch: ExitWatch;
-  private hands = new BusyHands();
+  private readonly hands = new BusyHands();
 
   constructor(
     private readonly store: StoreModel,
