@@ -110,6 +110,33 @@ describe('association from wrists', () => {
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
   });
 
+  it('hands seen nowhere near the shelf do not decide between two shoppers standing by it', () => {
+    // Both hands hidden in the low shelf; what the cameras saw of them came no nearer than 0.8 and
+    // 0.93 m. A few centimetres' lead that far out is not whose hand it was.
+    const a = track('a', 1.3, 3.2, [{ t: 1000, p: [1.2, 3.2, 0.4], tri: true }]);
+    const b = track('b', 1.2, 3.6, [{ t: 1000, p: [1.07, 3.2, 0.4], tri: true }]);
+    const tracks: Record<string, Track[]> = { a: [a], b: [b] };
+    const run = (p = DEFAULT_ASSOCIATION) =>
+      associate(
+        [shelf],
+        900,
+        1100,
+        [session('a'), session('b')],
+        (id) => tracks[id] ?? [],
+        true,
+        undefined,
+        p,
+      );
+    const r = run();
+    expect(r.candidates[0]?.sessionId).toBe('a');
+    expect(r.candidates[0]?.prob).toBeLessThan(0.8);
+    expect(r.uncertain).toMatch(/two shoppers at the shelf \(0\.80 m vs 0\.93 m\)/);
+    // On the scale of hands seen at the plates, the same lead looked certain.
+    const narrow = run({ ...DEFAULT_ASSOCIATION, hiddenSigma: DEFAULT_ASSOCIATION.sigma });
+    expect(narrow.candidates[0]?.prob).toBeGreaterThan(0.99);
+    expect(narrow.uncertain).toBeUndefined();
+  });
+
   it('a hand busy with another plate at the time is no second hand in this shelf', () => {
     // Both hands in the shelf, as above; B's track was the confident actor of an event on another
     // plate at the same moment, so its wrist here is that reach, and the event is A's.

@@ -41,6 +41,14 @@ export interface AssociationParams {
    * the same time (edge/tracking/busy-hands.ts): a hand does one thing at a time.
    */
   busyOdds: number;
+  /**
+   * Distance scale (m) used instead of `sigma` when no hand was seen at the plates: the nearest seen
+   * came more than `hiddenBeyond` m from them, or only where the shoppers stood is known. The hand
+   * was hidden (a low shelf), and a few centimetres' lead of what was seen does not tell whose it
+   * was: with `sigma`, 0.80 m against 0.93 m charged the wrong shopper at p = 0.995.
+   */
+  hiddenSigma: number;
+  hiddenBeyond: number;
 }
 
 export const DEFAULT_ASSOCIATION: AssociationParams = {
@@ -53,6 +61,8 @@ export const DEFAULT_ASSOCIATION: AssociationParams = {
   dwellScale: 0.07,
   bothDwelt: 1,
   busyOdds: 0.05,
+  hiddenSigma: 0.3,
+  hiddenBeyond: 0.3,
 };
 
 function boxDistance(p: readonly number[], boxes: Box3[], dims: 2 | 3): number {
@@ -132,6 +142,8 @@ interface Reach {
   dwell: number;
   /** The member who came closest: in a group only that one's identity matters. */
   track: Track | undefined;
+  /** No wrist of theirs was seen in the window: `d` is arm's reach from where they stood. */
+  floorOnly?: boolean;
 }
 
 /**
@@ -180,7 +192,7 @@ function sessionReach(tracks: Track[], boxes: Box3[], t0: number, t1: number, dw
   const single = best.single + SINGLE_VIEW_PENALTY_M;
   if (Number.isFinite(best.tri) && best.tri <= single) return { d: best.tri, dwell, track: by.tri };
   if (Number.isFinite(best.single)) return { d: single, dwell, track: by.single };
-  return { d: best.floor + 0.2, dwell, track: by.floor };
+  return { d: best.floor + 0.2, dwell, track: by.floor, floorOnly: true };
 }
 
 /**
@@ -264,9 +276,11 @@ export function associate(
   });
   const best = Math.min(...scored.map((x) => x.d));
   if (!Number.isFinite(best)) return uniform('no tracked shopper near the shelf');
+  const hidden = best > p.hiddenBeyond || scored.find((x) => x.d === best)?.floorOnly === true;
+  const sigma = hidden ? p.hiddenSigma : p.sigma;
   // Likelihoods relative to the best, so far-away shoppers underflow to 0 rather than NaN.
   const nearest = scored.map(
-    (x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (p.sigma * p.sigma))) * (x.busy ? p.busyOdds : 1),
+    (x) => Math.exp(-0.5 * ((x.d * x.d - best * best) / (sigma * sigma))) * (x.busy ? p.busyOdds : 1),
   );
   const mostDwell = Math.max(...scored.map((x) => x.dwell));
   const w = scored.map((x, i) => (nearest[i] ?? 0) * Math.exp(p.dwellWeight * (x.dwell - mostDwell)));
@@ -307,7 +321,7 @@ export function associate(
   } else if (unbound.length > 0) {
     // Someone the gate never bound to a session (lost identity, or not scanned) reached in closer.
     const u = sessionReach(unbound, boxes, t0 - p.before, t1 + p.after, p.dwellScale).d;
-    const wu = Math.exp(-0.5 * ((u * u - best * best) / (p.sigma * p.sigma)));
+    const wu = Math.exp(-0.5 * ((u * u - best * best) / (sigma * sigma)));
     if (Number.isFinite(u) && wu / (total + wu) > p.ambiguity) {
       result.uncertain = `an unidentified shopper at the shelf (${u.toFixed(2)} m vs ${best.toFixed(2)} m)`;
       unexplained = true;
