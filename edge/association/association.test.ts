@@ -3,7 +3,7 @@ import type { Ray, V3 } from '../../core/geometry/camera-model.ts';
 import type { Box3 } from '../../core/store/schema.ts';
 import type { SessionRecord } from '../tracking/session-registry.ts';
 import type { Track, WristSample } from '../tracking/track-manager.ts';
-import { associate, DEFAULT_ASSOCIATION, reachedInto } from './index.ts';
+import { type AssociationParams, associate, DEFAULT_ASSOCIATION, reachedInto } from './index.ts';
 
 // The bottom shelf of a gondola whose face is at x = 2.0.
 const shelf: Box3 = { min: [2, 3, 0.15], max: [2.5, 3.4, 0.51] };
@@ -48,6 +48,26 @@ function singleView(camera: V3, wrist: V3, body: [number, number]): WristSample 
   return { t: 1000, p: wrist, tri: false, ray: rayThrough(camera, wrist), body };
 }
 
+/** An event on `shelf` over 900-1100 ms, with sessions A and B inside and the cameras up. */
+function betweenAB(
+  tracks: Record<string, Track[]>,
+  p: AssociationParams = DEFAULT_ASSOCIATION,
+  busy: ReadonlySet<string> = new Set(),
+) {
+  return associate(
+    [shelf],
+    900,
+    1100,
+    [session('a'), session('b')],
+    (id) => tracks[id] ?? [],
+    true,
+    undefined,
+    p,
+    [],
+    busy,
+  );
+}
+
 describe('association from wrists', () => {
   it('counts the hands in the shelf while its weight changed, not a neighbour’s reach a second earlier', () => {
     // B reached into the same shelf 0.5-0.7 s before this event began (their own take, say) and is
@@ -59,24 +79,11 @@ describe('association from wrists', () => {
     ]);
     const a = track('a', 1.5, 3.5, [{ t: 1000, p: [1.95, 3.38, 0.3], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [a], b: [b] };
-    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    const r = betweenAB(tracks);
     expect(r.candidates[0]?.sessionId).toBe('a');
     expect(r.uncertain).toBeUndefined();
     // Looking 1.2 s back, as before, B's earlier reach wins the event.
-    const wide = associate(
-      [shelf],
-      900,
-      1100,
-      [session('a'), session('b')],
-      (id) => tracks[id] ?? [],
-      true,
-      undefined,
-      {
-        ...DEFAULT_ASSOCIATION,
-        before: 1200,
-        after: 600,
-      },
-    );
+    const wide = betweenAB(tracks, { ...DEFAULT_ASSOCIATION, before: 1200, after: 600 });
     expect(wide.candidates[0]?.sessionId).toBe('b');
   });
 
@@ -86,7 +93,7 @@ describe('association from wrists', () => {
     const bystander = track('b', 1.55, 3.2, [singleView([0.6, 3.2, 3.2], [1.6, 3.2, 0.8], [1.55, 3.2])]);
     const actor = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [actor], b: [bystander] };
-    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    const r = betweenAB(tracks);
     expect(r.candidates[0]?.sessionId).toBe('a');
     expect(r.candidates[0]?.prob).toBeGreaterThan(0.95);
     expect(r.uncertain).toBeUndefined();
@@ -97,7 +104,7 @@ describe('association from wrists', () => {
     const reach = track('b', 1.55, 3.2, [singleView([0.6, 3.2, 3.2], [2.1, 3.2, 0.35], [1.55, 3.2])]);
     const far = track('a', 1.5, 6.0, [{ t: 1000, p: [1.6, 6.0, 0.8], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [far], b: [reach] };
-    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    const r = betweenAB(tracks);
     expect(r.candidates[0]?.sessionId).toBe('b');
     expect(r.uncertain).toBeUndefined();
   });
@@ -106,7 +113,7 @@ describe('association from wrists', () => {
     const a = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
     const b = track('b', 1.55, 3.0, [{ t: 1000, p: [2.15, 3.05, 0.3], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [a], b: [b] };
-    const r = associate([shelf], 900, 1100, [session('a'), session('b')], (id) => tracks[id] ?? [], true);
+    const r = betweenAB(tracks);
     expect(r.uncertain).toMatch(/two shoppers at the shelf/);
   });
 
@@ -116,23 +123,12 @@ describe('association from wrists', () => {
     const a = track('a', 1.3, 3.2, [{ t: 1000, p: [1.2, 3.2, 0.4], tri: true }]);
     const b = track('b', 1.2, 3.6, [{ t: 1000, p: [1.07, 3.2, 0.4], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [a], b: [b] };
-    const run = (p = DEFAULT_ASSOCIATION) =>
-      associate(
-        [shelf],
-        900,
-        1100,
-        [session('a'), session('b')],
-        (id) => tracks[id] ?? [],
-        true,
-        undefined,
-        p,
-      );
-    const r = run();
+    const r = betweenAB(tracks);
     expect(r.candidates[0]?.sessionId).toBe('a');
     expect(r.candidates[0]?.prob).toBeLessThan(0.8);
     expect(r.uncertain).toMatch(/two shoppers at the shelf \(0\.80 m vs 0\.93 m\)/);
     // On the scale of hands seen at the plates, the same lead looked certain.
-    const narrow = run({ ...DEFAULT_ASSOCIATION, hiddenSigma: DEFAULT_ASSOCIATION.sigma });
+    const narrow = betweenAB(tracks, { ...DEFAULT_ASSOCIATION, hiddenSigma: DEFAULT_ASSOCIATION.sigma });
     expect(narrow.candidates[0]?.prob).toBeGreaterThan(0.99);
     expect(narrow.uncertain).toBeUndefined();
   });
@@ -143,19 +139,7 @@ describe('association from wrists', () => {
     const a = track('a', 1.6, 3.8, [{ t: 1000, p: [2.2, 3.35, 0.3], tri: true }]);
     const b = track('b', 1.55, 3.0, [{ t: 1000, p: [2.15, 3.05, 0.3], tri: true }]);
     const tracks: Record<string, Track[]> = { a: [a], b: [b] };
-    const run = (busy: Set<string>) =>
-      associate(
-        [shelf],
-        900,
-        1100,
-        [session('a'), session('b')],
-        (id) => tracks[id] ?? [],
-        true,
-        undefined,
-        DEFAULT_ASSOCIATION,
-        [],
-        busy,
-      );
+    const run = (busy: Set<string>) => betweenAB(tracks, DEFAULT_ASSOCIATION, busy);
     const r = run(new Set(['b']));
     expect(r.candidates.map((c) => c.sessionId)).toEqual(['a', 'b']);
     expect(r.candidates[1]?.prob).toBeLessThan(0.06);
